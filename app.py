@@ -1,0 +1,28 @@
+"""Trivselssnak: the router and frame. Page config, login gate, the role's pages."""
+
+import streamlit as st
+
+from core.content import ContentError
+from core.errors import ConfigError
+from ui import auth, resources
+from ui.i18n import language_picker, t
+from ui.navigation import pages_for
+
+st.set_page_config(page_title="Trivselssnak", page_icon=":material/spa:", layout="centered")
+
+try:
+    resources.app_content()
+    cur = resources.cursor()
+except (ConfigError, ContentError) as exc:
+    st.error(str(exc))  # for the operator: names the file and what to do
+    st.stop()
+
+language_picker()
+user = auth.require_login(cur)
+
+page = st.navigation(pages_for(user))
+with st.sidebar:
+    st.caption(t("nav.signed_in_as"))
+    st.text(user.name)
+    auth.logout_button()
+page.run()

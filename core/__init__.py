@@ -1,0 +1,1 @@
+"""Trivselssnak's domain logic. Nothing in this package imports streamlit."""

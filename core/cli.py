@@ -1,0 +1,162 @@
+"""Admin commands: `python -m core.cli --help`.
+
+DuckDB lets one process write a database file: run these while the app is stopped.
+"""
+
+import argparse
+import getpass
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from core import auth, config, db, demo, imports, people
+from core.content import load as load_content
+from core.errors import ConfigError, TrivselError
+
+EXIT_OK, EXIT_USAGE, EXIT_FAILED = 0, 2, 1
+
+
+def _english() -> Callable[..., str]:
+    """Messages in English: the CLI is for operators and scripts."""
+    return load_content().get("en").t
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise TrivselError("errors.passwords_differ")
+    return first
+
+
+def _new_user(args: argparse.Namespace, roles: frozenset[str]) -> people.NewUser:
+    return people.NewUser(
+        people.normalise_username(args.username), args.name, args.email or "", roles
+    )
+
+
+def cmd_create_admin(cur: db.Cursor, args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    auth.check_new_password(password, args.username)
+    user_id = people.create(
+        cur, _new_user(args, frozenset({people.ADMIN})), auth.hash_password(password), actor="cli"
+    )
+    print(f"Created administrator {args.username} (id {user_id}). Log in at the app's address.")
+    return EXIT_OK
+
+
+def cmd_add_user(cur: db.Cursor, args: argparse.Namespace) -> int:
+    roles = imports.split_roles(args.roles)
+    manager_id = None
+    if args.manager:
+        manager = people.by_username(cur, args.manager)
+        if manager is None or not manager.has(people.MANAGER):
+            raise TrivselError("import.manager_unknown", manager=args.manager)
+        manager_id = manager.id
+    user = people.NewUser(
+        people.normalise_username(args.username), args.name, args.email or "", roles, manager_id
+    )
+    password = auth.generate_password()
+    people.create(
+        cur, user, auth.hash_generated_password(password), must_change_password=True, actor="cli"
+    )
+    print(f"{','.join(sorted(roles))} {user.username} {password}")
+    print("The user must choose a new password at first login.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import_users(cur: db.Cursor, args: argparse.Namespace) -> int:
+    t = _english()
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{args.file}: cannot read ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    checked = imports.preview(cur, text)
+    if not checked.ok:
+        for problem in checked.problems:
+            print(
+                f"{args.file}:{problem.line}: {t(problem.key, **problem.params)}", file=sys.stderr
+            )
+        print("Nothing was imported.", file=sys.stderr)
+        return EXIT_FAILED
+
+    def progress(done: int, total: int) -> None:
+        if done % 500 == 0 or done == total:
+            print(f"imported {done}/{total}", file=sys.stderr)
+
+    for login in imports.import_rows(cur, checked, actor="cli", progress=progress):
+        print(f"{login.role} {login.username} {login.password}")
+    print("Each user must choose a new password at first login.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_demo(cur: db.Cursor, args: argparse.Namespace) -> int:
+    for login in demo.create(cur, now=time.time()):
+        print(f"{login.role} {login.username} {login.password}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m core.cli",
+        description="Administer Trivselssnak. Run while the app is stopped (DuckDB allows "
+        "one writing process). The data directory is TRIVSEL_DATA_DIR (default ./data).",
+    )
+    main.add_argument("--data-dir", help="data directory (default: TRIVSEL_DATA_DIR or ./data)")
+    sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def user_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--username", required=True)
+        p.add_argument("--name", required=True, help="full name")
+        p.add_argument("--email", default="")
+
+    admin = sub.add_parser("create-admin", help="create an administrator (asks for a password)")
+    user_args(admin)
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    admin.set_defaults(run=cmd_create_admin)
+
+    add = sub.add_parser("add-user", help="create a user with a random first password")
+    user_args(add)
+    add.add_argument("--roles", default="employee", help="e.g. employee or manager;employee")
+    add.add_argument("--manager", default="", help="username of the user's manager")
+    add.set_defaults(run=cmd_add_user)
+
+    imp = sub.add_parser(
+        "import-users",
+        help="import users from CSV (username,name,email,roles,manager,team); all or nothing",
+    )
+    imp.add_argument("file")
+    imp.set_defaults(run=cmd_import_users)
+
+    dem = sub.add_parser(
+        "demo", help="create a demo organisation and print '<role> <username> <password>' lines"
+    )
+    dem.set_defaults(run=cmd_demo)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        database = db.open_database(config.load(args.data_dir))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return args.run(database.cursor(), args)
+    except TrivselError as exc:
+        print(f"error: {_english()(exc.key, **exc.params)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    finally:
+        database.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The DuckDB file, its migrations, and the cursor every core function receives.
+
+One connection per process; every script run (and every thread) takes its own cursor
+from it, because a DuckDB connection must not be used by two threads at once.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from core.config import Config
+from core.crypto import FieldCipher, cipher
+from core.errors import ConfigError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+@dataclass
+class Cursor:
+    """A DuckDB cursor plus the cipher for free-text columns.
+
+    Results are always fetched in full before the next statement, since a new statement
+    on a DuckDB cursor ends the previous unfetched result.
+    """
+
+    raw: duckdb.DuckDBPyConnection
+    cipher: FieldCipher
+
+    def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return self.raw.execute(sql, list(params)).fetchall()
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
+        return self.raw.execute(sql, list(params)).fetchone()
+
+    def value(self, sql: str, params: Sequence[object] = ()) -> object:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> None:
+        self.raw.execute(sql, list(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator["Cursor"]:
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+
+@dataclass
+class Database:
+    connection: duckdb.DuckDBPyConnection
+    cipher: FieldCipher
+    path: Path
+
+    def cursor(self) -> Cursor:
+        return Cursor(self.connection.cursor(), self.cipher)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise ConfigError(f"{path}: migration files are named NNN_name.sql")
+        found.append(Migration(int(match.group(1)), path.stem, path.read_text("utf-8")))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise ConfigError(f"{directory}: two migrations share a number")
+    return found
+
+
+def applied_versions(cur: Cursor) -> set[int]:
+    exists = cur.value(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    )
+    if not exists:
+        return set()
+    return {row[0] for row in cur.all("SELECT version FROM schema_migrations")}
+
+
+def migrate(cur: Cursor, available: list[Migration] | None = None) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction."""
+    available = migrations() if available is None else available
+    cur.run(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    done = applied_versions(cur)
+    newest_known = max((m.version for m in available), default=0)
+    if done and max(done) > newest_known:
+        raise ConfigError(
+            f"The database was written by a newer version of Trivselssnak (schema "
+            f"{max(done)}, this version knows {newest_known}). Upgrade the app."
+        )
+    applied = []
+    for migration in available:
+        if migration.version in done:
+            continue
+        with cur.transaction():
+            cur.raw.execute(migration.sql)
+            cur.run(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [migration.version, migration.name],
+            )
+        applied.append(migration.version)
+    return applied
+
+
+def connect(path: Path, data_cipher: FieldCipher) -> Database:
+    """Open (or create) the database file and bring its schema up to date."""
+    try:
+        connection = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise ConfigError(
+                f"{path} is in use by another process (the app or a CLI command). "
+                "DuckDB allows one writer: stop the other process and try again."
+            ) from exc
+        raise ConfigError(f"{path} cannot be opened as a Trivselssnak database: {exc}") from exc
+    except duckdb.Error as exc:
+        raise ConfigError(
+            f"{path} is not a readable DuckDB database ({exc}). "
+            "Restore it from a backup or point TRIVSEL_DATA_DIR at another directory."
+        ) from exc
+    database = Database(connection, data_cipher, path)
+    try:
+        migrate(database.cursor())
+    except duckdb.Error as exc:
+        database.close()
+        raise ConfigError(f"{path}: cannot apply the schema migrations: {exc}") from exc
+    return database
+
+
+def open_database(config: Config) -> Database:
+    return connect(config.db_path, cipher(config.data_key))

@@ -1,0 +1,160 @@
+"""Named fixtures shared by every test: a real DuckDB file, users, logged-in apps."""
+
+import functools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+import pytest
+from cryptography.fernet import Fernet
+from streamlit.testing.v1 import AppTest
+
+from core import db, people, teams
+from core.crypto import cipher
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"  # the password every test user gets
+_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[db.Database]:
+    """A migrated database in a real temporary DuckDB file."""
+    database = db.connect(tmp_path / "test.duckdb", cipher(Fernet.generate_key()))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def cur(database: db.Database) -> db.Cursor:
+    return database.cursor()
+
+
+MakeUser = Callable[..., people.User]
+
+
+@pytest.fixture
+def make_user(cur: db.Cursor) -> MakeUser:
+    """Create a user whose password is PASSWORD."""
+    return functools.partial(new_user, cur)
+
+
+@dataclass(frozen=True)
+class Org:
+    admin: people.User
+    manager: people.User
+    other_manager: people.User
+    team_id: int
+    other_team_id: int
+    employees: tuple[people.User, ...]
+    other_employee: people.User
+
+
+def new_user(cur: db.Cursor, username: str, *roles: str, **links: object) -> people.User:
+    """A user whose password is PASSWORD."""
+    manager = links.pop("manager", None)
+    user = people.NewUser(
+        username,
+        username.capitalize(),
+        f"{username}@example.org",
+        frozenset(roles or {people.EMPLOYEE}),
+        manager.id if manager else None,
+        links.pop("team_id", None),
+    )
+    return people.get(cur, people.create(cur, user, _HASH, **links))
+
+
+@pytest.fixture
+def seeded_org(cur: db.Cursor) -> Org:
+    return _seed_org(cur)
+
+
+def _seed_org(cur: db.Cursor) -> Org:
+    """An admin; manager 'mona' with team A (anna, bent, carl, dina, emil);
+    manager 'otto' with team B (olga)."""
+    make_user = functools.partial(new_user, cur)
+    admin = make_user("admin", people.ADMIN)
+    manager = make_user("mona", people.MANAGER)
+    other_manager = make_user("otto", people.MANAGER)
+    team_id = teams.create(cur, "Team A", manager.id)
+    other_team_id = teams.create(cur, "Team B", other_manager.id)
+    employees = tuple(
+        make_user(name, manager=manager, team_id=team_id)
+        for name in ("anna", "bent", "carl", "dina", "emil")
+    )
+    other = make_user("olga", manager=other_manager, team_id=other_team_id)
+    return Org(admin, manager, other_manager, team_id, other_team_id, employees, other)
+
+
+@pytest.fixture
+def app_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data directory for the app under test, with fast logins."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("TRIVSEL_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("TRIVSEL_LOGIN_SLEEP_TIME", "0")
+    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
+    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
+    return data_dir
+
+
+def chromium_path() -> str:
+    return os.environ.get("TRIVSEL_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def app_db(app_data_dir: Path) -> Iterator[db.Cursor]:
+    """A cursor on the database the app under test opens (same file, same process)."""
+    from core import config
+
+    database = db.open_database(config.load(app_data_dir))
+    yield database.cursor()
+
+
+@pytest.fixture
+def app_org(app_db: db.Cursor) -> Org:
+    """seeded_org, in the database of the app under test."""
+    return _seed_org(app_db)
+
+
+def new_app(timeout: float = 30) -> AppTest:
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+
+
+def widget(elements, label: str):
+    """The one widget with this label (labels come from content/)."""
+    found = [e for e in elements if e.label == label]
+    assert len(found) == 1, f"expected one widget labelled {label!r}, found {len(found)}"
+    return found[0]
+
+
+def log_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    """Fill the login form as a user would and submit it."""
+    if not at.text_input:
+        at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything a user can read on the page, as one string."""
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "code",
+    ):
+        parts += [str(getattr(e, "value", "")) for e in getattr(at, kind)]
+    parts += [e.label for e in at.expander]
+    return "\n".join(parts)

@@ -1,0 +1,132 @@
+import io
+from pathlib import Path
+
+import pytest
+
+from core import cli, config, db, people
+from core.auth import LoginOutcome, check_login
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
+    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
+    return tmp_path / "data"
+
+
+def run(data_dir: Path, *args: str, stdin: str = "") -> int:
+    import sys
+
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        return cli.main(["--data-dir", str(data_dir), *args])
+    finally:
+        sys.stdin = old
+
+
+def open_cur(data_dir: Path) -> db.Cursor:
+    return db.open_database(config.load(data_dir)).cursor()
+
+
+def test_help_lists_the_admin_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("create-admin", "add-user", "import-users", "demo"):
+        assert command in out
+
+
+def test_create_admin_then_log_in(data_dir: Path) -> None:
+    code = run(
+        data_dir,
+        "create-admin",
+        "--username=Boss",
+        "--name=The Boss",
+        "--password-stdin",
+        stdin="a long admin secret\n",
+    )
+    assert code == 0
+    cur = open_cur(data_dir)
+    assert people.by_username(cur, "boss").roles == {people.ADMIN}
+    assert check_login(cur, "boss", "a long admin secret", NOW) is LoginOutcome.OK
+    cur.raw.close()
+
+
+def test_create_admin_refuses_a_weak_password(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        data_dir, "create-admin", "--username=boss", "--name=B", "--password-stdin", stdin="short\n"
+    )
+    assert code == 1
+    assert "at least 10 characters" in capsys.readouterr().err
+    cur = open_cur(data_dir)
+    assert people.count(cur) == 0
+
+
+def test_import_reports_bad_lines_and_imports_nothing(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "username,name,email,roles,manager,team\n"
+        "mia,Mia,,manager,,\n"
+        "nils,Nils,,employee,nobody,Lager\n"
+    )
+    assert run(data_dir, "import-users", str(csv)) == 1
+    err = capsys.readouterr().err
+    assert f"{csv}:3: The manager nobody is neither in the file" in err
+    assert "Nothing was imported." in err
+    assert people.count(open_cur(data_dir)) == 0
+
+
+def test_import_prints_each_first_login(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "username,name,email,roles,manager,team\nmia,Mia,,manager,,\nnils,Nils,,employee,mia,L\n"
+    )
+    assert run(data_dir, "import-users", str(csv)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [["manager", "mia"], ["employee", "nils"]]
+    cur = open_cur(data_dir)
+    role, username, password = lines[1].split()
+    assert check_login(cur, username, password, NOW) is LoginOutcome.OK
+    assert people.by_username(cur, "nils").must_change_password
+
+
+def test_demo_prints_working_logins_and_refuses_real_data(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "demo") == 0
+    lines = capsys.readouterr().out.splitlines()
+    roles = [line.split()[0] for line in lines]
+    assert roles.count("admin") == 1 and roles.count("manager") == 2
+    assert roles.count("employee") >= 10
+    cur = open_cur(data_dir)
+    role, username, password = lines[0].split()
+    assert check_login(cur, username, password, NOW) is LoginOutcome.OK
+    cur.raw.close()
+
+    assert run(data_dir, "demo") == 1  # already there
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_database_with_real_users(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(
+        data_dir,
+        "create-admin",
+        "--username=boss",
+        "--name=B",
+        "--password-stdin",
+        stdin="a long admin secret\n",
+    )
+    assert run(data_dir, "demo") == 1
+    assert "real users" in capsys.readouterr().err

@@ -1,0 +1,99 @@
+"""Logging in through a real browser, deep links and revocation of copied cookies."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import COOKIE_NAME, Server, log_in, wait_idle
+
+pytestmark = pytest.mark.e2e
+ADMIN_PASSWORD = "a long admin secret"
+CSV = (
+    "username,name,email,roles,manager,team\n"
+    "mia,Mia Leder,,manager,,\n"
+    "nils,Nils,,employee,mia,Lager\n"
+)
+
+
+def prepared(server: Server, tmp_path) -> dict[str, str]:
+    """An admin from the CLI and an imported team; returns the imported first passwords."""
+    server.cli(
+        "create-admin",
+        "--username=boss",
+        "--name=Boss",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(CSV)
+    logins = server.cli("import-users", str(people))
+    return {line.split()[1]: line.split()[2] for line in logins.splitlines()}
+
+
+def test_the_first_request_to_a_deep_link_meets_the_login_form(
+    server: Server, page: Page, tmp_path
+) -> None:
+    prepared(server, tmp_path)
+    server.start()
+    page.goto(f"{server.url}/account")  # the very first request this server sees
+    wait_idle(page)
+    expect(page.get_by_label("Brugernavn")).to_be_visible()
+    expect(page.get_by_text("Skift adgangskode")).to_have_count(0)
+
+
+def test_an_admin_logs_in_and_sees_the_pages_of_the_role(
+    server: Server, page: Page, tmp_path
+) -> None:
+    prepared(server, tmp_path)
+    server.start()
+    log_in(page, server.url, "boss", ADMIN_PASSWORD)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_text("Velkommen")).to_be_visible()
+    expect(nav.get_by_text("Min konto")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trivsel og stress i MUS")).to_be_visible()
+
+
+def test_a_page_outside_the_users_list_cannot_be_opened_by_url(
+    server: Server, page: Page, tmp_path
+) -> None:
+    first_passwords = prepared(server, tmp_path)
+    server.start()
+    # An imported user must replace the first password: only "Min konto" is theirs.
+    log_in(page, server.url, "nils", first_passwords["nils"])
+    expect(page.get_by_text("Vælg din egen adgangskode").first).to_be_visible()
+    page.goto(f"{server.url}/welcome")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Min konto")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trivsel og stress i MUS")).to_have_count(0)
+
+
+def test_a_cookie_copied_before_logout_no_longer_logs_in(
+    server: Server, page: Page, browser: Browser, tmp_path
+) -> None:
+    prepared(server, tmp_path)
+    server.start()
+    log_in(page, server.url, "boss", ADMIN_PASSWORD)
+    expect(page.get_by_role("heading", name="Trivsel og stress i MUS")).to_be_visible()
+    stolen = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME]
+    assert stolen, "the login cookie was not written"
+
+    # The copied cookie works while the session lives...
+    thief = browser.new_context()
+    thief.add_cookies(stolen)
+    thief_page = thief.new_page()
+    thief_page.goto(server.url)
+    wait_idle(thief_page)
+    expect(thief_page.get_by_role("heading", name="Trivsel og stress i MUS")).to_be_visible()
+    thief.close()
+
+    # ...and not after the user logged out.
+    page.get_by_role("button", name="Log ud").click()
+    wait_idle(page)
+    expect(page.get_by_label("Brugernavn")).to_be_visible()
+    thief = browser.new_context()
+    thief.add_cookies(stolen)
+    thief_page = thief.new_page()
+    thief_page.goto(server.url)
+    wait_idle(thief_page)
+    expect(thief_page.get_by_label("Brugernavn")).to_be_visible()
+    expect(thief_page.get_by_role("heading", name="Trivsel og stress i MUS")).to_have_count(0)
+    thief.close()

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: connection, login gate, language, state keys."""

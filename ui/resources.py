@@ -1,0 +1,53 @@
+"""Process-wide resources: configuration, the database connection and the content.
+
+Cached per data directory, so a test (or a second app in one process) pointing
+TRIVSEL_DATA_DIR elsewhere never gets another directory's database.
+"""
+
+import os
+import time
+
+import streamlit as st
+
+from core import config, content, db, settings
+
+
+@st.cache_resource(show_spinner=False)
+def _config(data_dir: str) -> config.Config:
+    return config.load(data_dir or None)
+
+
+@st.cache_resource(show_spinner=False)
+def _database(data_dir: str) -> db.Database:
+    return db.open_database(_config(data_dir))
+
+
+def _data_dir() -> str:
+    return os.environ.get("TRIVSEL_DATA_DIR", "")
+
+
+def app_config() -> config.Config:
+    return _config(_data_dir())
+
+
+def database() -> db.Database:
+    """One DuckDB connection per process; use cursor() for each script run."""
+    return _database(_data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def app_content() -> content.Content:
+    return content.load()
+
+
+def cursor() -> db.Cursor:
+    """A cursor for this script run (DuckDB connections are not shared across threads)."""
+    return database().cursor()
+
+
+def org_settings(cur: db.Cursor) -> settings.Settings:
+    return settings.load(cur)
+
+
+def now() -> float:
+    return time.time()
