@@ -175,12 +175,19 @@ def _by_id(items, item_id, what):
     raise KeyError(f"unknown {what} id {item_id!r}")
 
 
+def ui_files(content_dir: Path = CONTENT_DIR) -> tuple[str, ...]:
+    """ui.yaml plus one ui_<page>.yaml per page, as the default language has them."""
+    extra = sorted(p.name for p in (content_dir / DEFAULT_LANGUAGE).glob("ui_*.yaml"))
+    return ("ui.yaml", *extra)
+
+
 def load(content_dir: Path = CONTENT_DIR) -> Content:
     """Read and check every content file in every language; raise ContentError if wrong."""
-    files = {code: {name: _read(content_dir, code, name) for name in FILES} for code in LANGUAGES}
+    names = (*FILES[:-1], *ui_files(content_dir))
+    files = {code: {name: _read(content_dir, code, name) for name in names} for code in LANGUAGES}
     languages = {code: _language(code, files[code]) for code in LANGUAGES}
     for code in (c for c in LANGUAGES if c != DEFAULT_LANGUAGE):
-        for name in FILES:
+        for name in names:
             _same_keys(files[DEFAULT_LANGUAGE][name], files[code][name])
     return Content(MappingProxyType(languages))
 
@@ -326,7 +333,7 @@ def _language(code: str, files: Mapping[str, _Node]) -> Language:
         themes=themes,
         theme_groups=MappingProxyType(groups),
         stress_tool=_stress_tool(files["stress_tool.yaml"]),
-        ui=MappingProxyType(_ui(files["ui.yaml"])),
+        ui=MappingProxyType(_merged_ui(files)),
     )
 
 
@@ -426,6 +433,19 @@ def _zone(node: _Node, seen: set[str]) -> Zone:
 def _sign_group(node: _Node) -> SignGroup:
     f = node.fields("title", "signs")
     return SignGroup(f["title"].text(), f["signs"].texts())
+
+
+def _merged_ui(files: Mapping[str, _Node]) -> dict[str, str]:
+    """All UI files of one language as one mapping; a key may live in one file only."""
+    strings: dict[str, str] = {}
+    for name, node in files.items():
+        if name != "ui.yaml" and not name.startswith("ui_"):
+            continue
+        found = _ui(node)
+        for key in found.keys() & strings.keys():
+            raise node.error(f"{key} is also defined in another ui file")
+        strings.update(found)
+    return strings
 
 
 def _ui(node: _Node) -> dict[str, str]:

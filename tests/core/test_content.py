@@ -444,7 +444,28 @@ BROKEN = {
         "",
         "file not found",
     ),
+    "a page's ui file only in Danish": (
+        _write("da", "ui_zz.yaml", "zz:\n  title: Side\n"),
+        "content/en/ui_zz.yaml",
+        "",
+        "file not found",
+    ),
+    "a ui key in two files": (
+        lambda root: [
+            _write(code, "ui_zz.yaml", "test:\n  greeting: Hej {name}\n")(root)
+            for code in ("da", "en")
+        ],
+        "content/da/ui_zz.yaml",
+        "",
+        "test.greeting is also defined in another ui file",
+    ),
 }
+
+
+def test_a_pages_ui_file_joins_the_strings(copy):
+    for code, text in (("da", "Side"), ("en", "Page")):
+        _write(code, "ui_zz.yaml", f"zz:\n  title: {text}\n")(copy)
+    assert load(copy).get("en").t("zz.title") == "Page"
 
 
 def test_the_copy_loads_before_it_is_broken(copy):
