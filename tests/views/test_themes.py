@@ -1,0 +1,100 @@
+"""The themes page as manager, employee and admin, and presentation mode."""
+
+from datetime import datetime
+
+import pytest
+
+from core import actions, rounds, themes
+from core.db import Cursor
+from tests.conftest import Org, log_in, new_app, texts, widget
+from tests.core.test_themes import hold, open_round
+
+S, P = themes.STRAINING, themes.PROTECTIVE
+
+
+@pytest.fixture
+def held_round(app_db: Cursor, app_org: Org) -> int:
+    """Team A's open round: workload raised by 3 (published), meetings by 2 (hidden)."""
+    round_id = open_round(app_db, app_org.manager, app_org.team_id, "MUS 2026")
+    anna, bent, carl, dina, emil = app_org.employees
+    hold(app_db, round_id, anna, ("workload_time_pressure", S), ("meeting_structures", S))
+    hold(app_db, round_id, bent, ("workload_time_pressure", S), ("meeting_structures", S))
+    hold(app_db, round_id, carl, ("workload_time_pressure", S))
+    return round_id
+
+
+def test_the_manager_sees_only_themes_raised_by_k(held_round: int) -> None:
+    at = log_in(new_app(), "mona")
+    at.switch_page("views/themes.py").run()
+    page = texts(at)
+    assert "Stor arbejdsmængde og tidspres (udløsende): 3 personer" in page
+    assert "Mødestrukturer" not in page
+    assert "Et tema vises kun, når mindst 3 har nævnt det." in page
+    assert not at.exception
+
+
+def test_before_k_conversations_the_page_says_why_nothing_shows(
+    app_db: Cursor, app_org: Org
+) -> None:
+    round_id = open_round(app_db, app_org.manager, app_org.team_id)
+    for employee in app_org.employees[:2]:
+        hold(app_db, round_id, employee, ("workload_time_pressure", S))
+    at = log_in(new_app(), "mona")
+    at.switch_page("views/themes.py").run()
+    assert "2 samtaler er holdt i runden" in texts(at)
+    assert "Stor arbejdsmængde" not in texts(at)
+
+
+def test_an_employee_sees_the_published_themes_and_actions_read_only(
+    app_db: Cursor, app_org: Org, held_round: int
+) -> None:
+    actions.add(app_db, app_org.manager, held_round, "Mødefri fredage", "Mona")
+    at = log_in(new_app(), "dina")
+    at.switch_page("views/themes.py").run()
+    page = texts(at)
+    assert "Stor arbejdsmængde og tidspres (udløsende): 3 personer" in page
+    assert "Mødefri fredage" in page
+    assert "Status" not in [s.label for s in at.selectbox]
+    assert "Ny fælles handling eller aftale" not in page
+    assert "Præsentér på fællesmødet" not in [b.label for b in at.button]
+
+
+def test_the_manager_records_a_group_action(app_db: Cursor, held_round: int) -> None:
+    at = log_in(new_app(), "mona")
+    at.switch_page("views/themes.py").run()
+    widget(at.text_area, "Hvad aftaler vi?").input("Tjek-ind hver mandag")
+    widget(at.text_input, "Ansvarlig").input("Mona")
+    widget(at.button, "Gem handling").click().run()
+    assert "Handlingen er gemt." in texts(at)
+    assert "Tjek-ind hver mandag" in texts(at)
+
+
+def test_presentation_mode_shows_themes_followup_and_confidentiality_only(
+    held_round: int,
+) -> None:
+    at = log_in(new_app(), "mona")
+    at.switch_page("views/themes.py").run()
+    widget(at.button, "Præsentér på fællesmødet").click().run()
+    page = texts(at)
+    assert "Generelle temaer fra trivselssnakkene – MUS 2026" in page
+    assert "Stor arbejdsmængde og tidspres (udløsende): 3 personer" in page
+    assert "Følg evt. op på et fælles møde" in page
+    assert "Obs: Alt hvad der bliver talt om i MUS samtalerne er fortroligt" in page
+    assert not at.sidebar.button  # no logout, no navigation: the page alone
+    assert not at.sidebar.segmented_control
+    widget(at.button, "Afslut præsentationen").click().run()
+    assert "Log ud" in [b.label for b in at.sidebar.button]
+
+
+def test_the_admin_sees_the_organisation_view_of_closed_rounds(
+    app_db: Cursor, app_org: Org, held_round: int
+) -> None:
+    rounds.advance(app_db, app_org.manager, held_round, rounds.CLOSED)
+    at = log_in(new_app(), "admin")
+    at.switch_page("views/themes.py").run()
+    assert "Hele organisationen" in texts(at)
+    (table,) = at.dataframe
+    frame = table.value
+    assert list(frame["Tema"]) == ["Stor arbejdsmængde og tidspres"]
+    assert list(frame["Team A"]) == [3]
+    assert str(datetime.now().year) in [str(o) for o in at.selectbox[0].options]
