@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core import auth, config, db, demo, imports, people
+from core import auth, backup, config, db, demo, imports, people, retention
 from core.content import load as load_content
 from core.errors import ConfigError, TrivselError
 
@@ -99,6 +99,36 @@ def cmd_demo(cur: db.Cursor, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(cur: db.Cursor, args: argparse.Namespace) -> int:
+    made = backup.create(cur, None, time.time())
+    Path(args.file).write_bytes(made.data)
+    print(f"Wrote {args.file} (schema {made.manifest.schema_version}).")
+    print("Reading it needs data.key from the data directory: store that key separately.")
+    return EXIT_OK
+
+
+def cmd_restore(cfg: config.Config, args: argparse.Namespace) -> int:
+    restored = backup.restore(cfg, Path(args.file), time.time())
+    print(f"Restored the backup of {restored.manifest.created_at} into {cfg.db_path}.")
+    if restored.previous:
+        print(f"The previous database is kept as {restored.previous}.")
+    return EXIT_OK
+
+
+def cmd_purge(cur: db.Cursor, args: argparse.Namespace) -> int:
+    summary = retention.purge(cur, None, time.time(), dry_run=args.dry_run)
+    verb = "Would delete" if args.dry_run else "Deleted"
+    print(
+        f"{verb} {summary.notes} preparation notes and {summary.zones} zone placements in "
+        f"{len(summary.rounds)} rounds closed before {summary.cutoff:%Y-%m-%d} "
+        f"(retention {summary.retention_days} days)."
+    )
+    for r in summary.rounds:
+        closed = f"{r.closed_at:%Y-%m-%d}"
+        print(f"  {r.team}: {r.round} (closed {closed}): {r.notes} notes, {r.zones} zones")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="python -m core.cli",
@@ -137,15 +167,39 @@ def parser() -> argparse.ArgumentParser:
         "demo", help="create a demo organisation and print '<role> <username> <password>' lines"
     )
     dem.set_defaults(run=cmd_demo)
+
+    bak = sub.add_parser(
+        "backup", help="write a backup zip of the database (needs data.key to read)"
+    )
+    bak.add_argument("file")
+    bak.set_defaults(run=cmd_backup)
+
+    res = sub.add_parser(
+        "restore", help="replace the database with a checked backup zip (the old file is kept)"
+    )
+    res.add_argument("file")
+    res.set_defaults(run=cmd_restore)
+
+    pur = sub.add_parser(
+        "purge", help="delete preparation notes and zones of rounds closed past the retention"
+    )
+    pur.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    pur.set_defaults(run=cmd_purge)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        database = db.open_database(config.load(args.data_dir))
+        cfg = config.load(args.data_dir)
+        if args.run is cmd_restore:  # replaces the file, so it must not hold it open
+            return cmd_restore(cfg, args)
+        database = db.open_database(cfg)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except TrivselError as exc:
+        print(f"error: {_english()(exc.key, **exc.params)}", file=sys.stderr)
         return EXIT_FAILED
     try:
         return args.run(database.cursor(), args)

@@ -28,7 +28,28 @@ class PageSpec:
 
 WELCOME = PageSpec("welcome", "nav.welcome", ":material/home:", ALL_ROLES)
 ACCOUNT = PageSpec("account", "nav.account", ":material/person:", ALL_ROLES, "nav.section_you")
-PAGES = (WELCOME, ACCOUNT)
+THEMES = PageSpec("themes", "themes.nav_title", ":material/bar_chart:", ALL_ROLES)
+PREPARATION = PageSpec(
+    "preparation", "preparation.nav_title", ":material/edit_note:", frozenset({people.EMPLOYEE})
+)
+ADMIN = PageSpec(
+    "admin",
+    "admin.nav_title",
+    ":material/admin_panel_settings:",
+    frozenset({people.ADMIN}),
+    "admin.nav_section",
+)
+TEAM = PageSpec(
+    "team", "team.nav_title", ":material/groups:", frozenset({people.MANAGER}), "team.nav_section"
+)
+CONVERSATION = PageSpec(
+    "conversation",
+    "conversation.nav_title",
+    ":material/forum:",
+    frozenset({people.MANAGER}),
+    "team.nav_section",
+)
+PAGES = (PREPARATION, TEAM, CONVERSATION, ADMIN, THEMES, WELCOME, ACCOUNT)
 
 
 def page_specs(user: people.User) -> list[PageSpec]:

@@ -12,10 +12,13 @@ def scripts(user: people.User) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "expected"),
     [
-        ((people.EMPLOYEE,), ["welcome", "account"]),
-        ((people.MANAGER,), ["welcome", "account"]),
-        ((people.ADMIN,), ["welcome", "account"]),
-        ((people.MANAGER, people.EMPLOYEE), ["welcome", "account"]),
+        ((people.EMPLOYEE,), ["preparation", "themes", "welcome", "account"]),
+        ((people.MANAGER,), ["team", "conversation", "themes", "welcome", "account"]),
+        ((people.ADMIN,), ["admin", "themes", "welcome", "account"]),
+        (
+            (people.MANAGER, people.EMPLOYEE),
+            ["preparation", "team", "conversation", "themes", "welcome", "account"],
+        ),
     ],
 )
 def test_each_role_gets_its_pages(make_user: MakeUser, roles: tuple, expected: list) -> None:
