@@ -20,6 +20,9 @@ SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
 DB_FILENAME = "trivselssnak.duckdb"
 COOKIE_KEY_FILE = "cookie.key"
 DATA_KEY_FILE = "data.key"
+# Left by a key rotation: the next key (before it takes over) and the previous one.
+# Both still decrypt, so a rotation interrupted at any point loses nothing.
+EXTRA_DATA_KEY_FILES = ("data.key.new", "data.key.old")
 MIN_COOKIE_KEY_BYTES = 32  # HS256 wants a key at least as long as its 256-bit hash
 
 
@@ -28,6 +31,8 @@ class Config:
     data_dir: Path
     cookie_key: str
     data_key: bytes
+    data_key_in_file: bool = True  # False: set in secrets or the environment
+    older_data_keys: tuple[bytes, ...] = ()
     cookie_name: str = "trivselssnak_auth"
     cookie_expiry_days: float = 1.0
     login_sleep_time: float = 0.5
@@ -74,6 +79,13 @@ def key_from_file(path: Path, make: bytes | None) -> bytes:
     return make
 
 
+def _finish_interrupted_rotation(data_dir: Path) -> None:
+    """A rotation that stopped between its two renames left data.key.new alone."""
+    pending = data_dir / EXTRA_DATA_KEY_FILES[0]
+    if pending.exists() and not (data_dir / DATA_KEY_FILE).exists():
+        os.replace(pending, data_dir / DATA_KEY_FILE)
+
+
 def load(data_dir: Path | str | None = None, secrets_file: Path = SECRETS_FILE) -> Config:
     """Build the configuration; create the data directory and missing key files."""
     secrets_ = _read_secrets(secrets_file)
@@ -87,15 +99,23 @@ def load(data_dir: Path | str | None = None, secrets_file: Path = SECRETS_FILE) 
         raise ConfigError(f"cookie_key must be at least {MIN_COOKIE_KEY_BYTES} bytes long.")
     data_key = _setting("data_key", secrets_)
     if data_key is None:
+        _finish_interrupted_rotation(data_dir)
         # A new key only for a new database: a missing key beside data must not be replaced.
         fresh = Fernet.generate_key() if not (data_dir / DB_FILENAME).exists() else None
         data_key_bytes = key_from_file(data_dir / DATA_KEY_FILE, fresh)
     else:
         data_key_bytes = data_key.encode()
+    older = tuple(
+        (data_dir / name).read_bytes().strip()
+        for name in EXTRA_DATA_KEY_FILES
+        if (data_dir / name).exists()
+    )
     return Config(
         data_dir=data_dir,
         cookie_key=cookie_key,
         data_key=data_key_bytes,
+        data_key_in_file=data_key is None,
+        older_data_keys=older,
         cookie_expiry_days=float(_setting("cookie_expiry_days", secrets_, "1")),
         login_sleep_time=float(_setting("login_sleep_time", secrets_, "0.5")),
     )

@@ -7,7 +7,7 @@ from it, because a DuckDB connection must not be used by two threads at once.
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -37,6 +37,7 @@ class Cursor:
 
     raw: duckdb.DuckDBPyConnection
     cipher: FieldCipher
+    _depth: int = field(default=0, repr=False)
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         return self.raw.execute(sql, list(params)).fetchall()
@@ -53,12 +54,23 @@ class Cursor:
 
     @contextmanager
     def transaction(self) -> Iterator["Cursor"]:
+        """All or nothing. Nested calls join the outermost transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
         self.raw.execute("BEGIN TRANSACTION")
+        self._depth = 1
         try:
             yield self
         except BaseException:
+            self._depth = 0
             self.raw.execute("ROLLBACK")
             raise
+        self._depth = 0
         self.raw.execute("COMMIT")
 
 
@@ -126,6 +138,14 @@ def migrate(cur: Cursor, available: list[Migration] | None = None) -> list[int]:
     return applied
 
 
+def _unreadable(path: Path, exc: Exception) -> str:
+    return (
+        f"{path} is not a readable Trivselssnak database ({exc}). Nothing was changed. "
+        "Restore it from a backup (python -m core.cli restore FILE) or point "
+        "TRIVSEL_DATA_DIR at another directory."
+    )
+
+
 def connect(path: Path, data_cipher: FieldCipher) -> Database:
     """Open (or create) the database file and bring its schema up to date."""
     try:
@@ -136,12 +156,9 @@ def connect(path: Path, data_cipher: FieldCipher) -> Database:
                 f"{path} is in use by another process (the app or a CLI command). "
                 "DuckDB allows one writer: stop the other process and try again."
             ) from exc
-        raise ConfigError(f"{path} cannot be opened as a Trivselssnak database: {exc}") from exc
+        raise ConfigError(_unreadable(path, exc)) from exc
     except duckdb.Error as exc:
-        raise ConfigError(
-            f"{path} is not a readable DuckDB database ({exc}). "
-            "Restore it from a backup or point TRIVSEL_DATA_DIR at another directory."
-        ) from exc
+        raise ConfigError(_unreadable(path, exc)) from exc
     database = Database(connection, data_cipher, path)
     try:
         migrate(database.cursor())
@@ -152,4 +169,4 @@ def connect(path: Path, data_cipher: FieldCipher) -> Database:
 
 
 def open_database(config: Config) -> Database:
-    return connect(config.db_path, cipher(config.data_key))
+    return connect(config.db_path, cipher(config.data_key, *config.older_data_keys))

@@ -22,7 +22,7 @@ def test_a_fresh_install_leads_to_creating_the_first_admin(app_db: Cursor) -> No
     assert people.by_username(app_db, "boss").roles == {people.ADMIN}
 
     at = log_in(new_app(), "boss", "a long admin secret")
-    assert "Trivsel og stress i MUS" in texts(at)
+    assert "Log ud" in [b.label for b in at.sidebar.button]
 
 
 def auth_now() -> float:
@@ -45,6 +45,7 @@ def test_a_wrong_setup_token_creates_nobody(app_db: Cursor) -> None:
 
 def test_login_shows_the_welcome_page_and_the_guide(app_org: Org) -> None:
     at = log_in(new_app(), "anna")
+    at.switch_page("views/welcome.py").run()
     assert not at.exception
     page = texts(at)
     assert "Trivsel og stress i MUS" in page
@@ -135,3 +136,24 @@ def test_user_names_are_shown_as_plain_text(app_db: Cursor) -> None:
     at = log_in(new_app(), "mallory")
     assert "<b>x</b> [link](http://evil)" in [t.value for t in at.sidebar.text]
     assert not at.get("html")
+
+
+def test_a_corrupt_database_file_stops_with_a_message_naming_it(app_data_dir) -> None:
+    from core import config
+
+    config.load(app_data_dir)  # an installation whose keys are fine
+    broken = app_data_dir / "trivselssnak.duckdb"
+    broken.write_bytes(b"not a database at all" * 50)
+    at = new_app().run()
+    (message,) = [e.value for e in at.error]
+    assert str(broken) in message and "backup" in message
+    assert broken.read_bytes() == b"not a database at all" * 50
+    assert not at.text_input  # no login form on top of a broken installation
+
+
+def test_a_missing_key_file_beside_data_stops_with_a_message(app_db: Cursor, app_data_dir) -> None:
+    (app_data_dir / "data.key").unlink()
+    at = new_app().run()
+    (message,) = [e.value for e in at.error]
+    assert "data.key is missing" in message
+    assert not (app_data_dir / "data.key").exists()  # no new key replaces the lost one

@@ -74,3 +74,13 @@ def test_a_failing_migration_leaves_no_half_applied_schema(cur: db.Cursor) -> No
         db.migrate(cur, db.migrations() + [bad])
     assert "half" not in tables(cur)
     assert 998 not in db.applied_versions(cur)
+
+
+def test_a_nested_transaction_is_rolled_back_with_the_outer_one(cur: db.Cursor) -> None:
+    with pytest.raises(RuntimeError):
+        with cur.transaction():
+            people.create(cur, people.NewUser("kim", "Kim"), "hash")
+            with cur.transaction():
+                people.create(cur, people.NewUser("lea", "Lea"), "hash")
+            raise RuntimeError("later step failed")
+    assert people.count(cur) == 0
