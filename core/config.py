@@ -90,7 +90,7 @@ def load(data_dir: Path | str | None = None, secrets_file: Path = SECRETS_FILE) 
     """Build the configuration; create the data directory and missing key files."""
     secrets_ = _read_secrets(secrets_file)
     data_dir = Path(data_dir or _setting("data_dir", secrets_, str(PROJECT_DIR / "data")))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # names and themes live here
     cookie_key = _setting("cookie_key", secrets_)
     if cookie_key is None:
         fresh = secrets.token_urlsafe(48).encode()

@@ -64,3 +64,8 @@ def test_a_broken_secrets_file_names_itself(tmp_path: Path) -> None:
     secrets.write_text("cookie_key = \n")
     with pytest.raises(ConfigError, match="secrets.toml"):
         config.load(tmp_path, secrets_file=secrets)
+
+
+def test_a_new_data_directory_is_private(tmp_path: Path) -> None:
+    config.load(tmp_path / "fresh", secrets_file=tmp_path / "none.toml")
+    assert mode(tmp_path / "fresh") == 0o700
