@@ -4,10 +4,11 @@ import streamlit as st
 
 from core.content import ContentError
 from core.errors import ConfigError
-from ui import auth, resources
-from ui.i18n import language_picker, t
+from ui import auth, presentation, resources
+from ui.i18n import begin_run, language_picker, t
 from ui.navigation import pages_for
 
+resources.freeze_imported_modules()
 st.set_page_config(page_title="Trivselssnak", page_icon=":material/spa:", layout="centered")
 
 try:
@@ -16,13 +17,18 @@ try:
 except (ConfigError, ContentError) as exc:
     st.error(str(exc))  # for the operator: names the file and what to do
     st.stop()
+begin_run(cur)
 
-language_picker()
+if not presentation.is_on():
+    language_picker()
 user = auth.require_login(cur)
 
-page = st.navigation(pages_for(user))
-with st.sidebar:
-    st.caption(t("nav.signed_in_as"))
-    st.text(user.name)
-    auth.logout_button()
+if presentation.is_on():  # the joint meeting: the page alone on the screen
+    page = st.navigation(pages_for(user), position="hidden")
+else:
+    page = st.navigation(pages_for(user))
+    with st.sidebar:
+        st.caption(t("nav.signed_in_as"))
+        st.text(user.name)
+        auth.logout_button()
 page.run()

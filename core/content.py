@@ -7,6 +7,7 @@ ContentError naming the file and the key, instead of as a broken page in front o
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ import yaml
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+CONTENT_DIR_VARIABLE = "TRIVSEL_CONTENT_DIR"  # another content folder, e.g. an edited copy
 FILES = ("guide.yaml", "themes.yaml", "stress_tool.yaml", "ui.yaml")
 
 # Saved preparation notes and flags point at these ids, so the content must keep them:
@@ -47,9 +49,15 @@ _TOOL_TEXTS = ("title", "intro", "what_helps", "pamphlet", "no_pamphlet")
 class ContentError(Exception):
     """A content file is missing, unreadable or breaks the schema."""
 
+    ADVICE = (
+        "Fix that file in the content folder (TRIVSEL_CONTENT_DIR, else content/ beside "
+        "app.py) or restore it from the release, then start again."
+    )
+
     def __init__(self, file: str, key: str, problem: str) -> None:
         self.file, self.key, self.problem = file, key, problem
-        super().__init__(": ".join(part for part in (file, key, problem) if part))
+        where = ": ".join(part for part in (file, key, problem) if part)
+        super().__init__(f"{where}. {self.ADVICE}")
 
 
 @dataclass(frozen=True)
@@ -175,14 +183,20 @@ def _by_id(items, item_id, what):
     raise KeyError(f"unknown {what} id {item_id!r}")
 
 
+def configured_dir() -> Path:
+    """The content folder: TRIVSEL_CONTENT_DIR when set, else content/ beside the code."""
+    return Path(os.environ.get(CONTENT_DIR_VARIABLE) or CONTENT_DIR)
+
+
 def ui_files(content_dir: Path = CONTENT_DIR) -> tuple[str, ...]:
     """ui.yaml plus one ui_<page>.yaml per page, as the default language has them."""
     extra = sorted(p.name for p in (content_dir / DEFAULT_LANGUAGE).glob("ui_*.yaml"))
     return ("ui.yaml", *extra)
 
 
-def load(content_dir: Path = CONTENT_DIR) -> Content:
+def load(content_dir: Path | None = None) -> Content:
     """Read and check every content file in every language; raise ContentError if wrong."""
+    content_dir = configured_dir() if content_dir is None else content_dir
     names = (*FILES[:-1], *ui_files(content_dir))
     files = {code: {name: _read(content_dir, code, name) for name in names} for code in LANGUAGES}
     languages = {code: _language(code, files[code]) for code in LANGUAGES}
@@ -195,8 +209,8 @@ def load(content_dir: Path = CONTENT_DIR) -> Content:
 # --- reading -------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses a repeated key, which YAML would silently let win."""
+class _RefuseDuplicates:
+    """A loader that refuses a repeated key, which YAML would silently let win."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -213,6 +227,23 @@ class _Loader(yaml.SafeLoader):
         return mapping
 
 
+class _Loader(_RefuseDuplicates, yaml.SafeLoader):
+    """The safe loader, in Python: its error messages are the ones the operator sees."""
+
+
+class _FastLoader(_RefuseDuplicates, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same safe loading with libyaml's parser (when PyYAML has it): several times
+    faster, and reading the content was most of the app's first script run."""
+
+
+def _parse(text: str) -> object:
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError:
+        # libyaml words its errors differently: read again to report them as always.
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+
+
 def _read(content_dir: Path, code: str, name: str) -> _Node:
     file = f"{content_dir.name}/{code}/{name}"
     try:
@@ -222,7 +253,7 @@ def _read(content_dir: Path, code: str, name: str) -> _Node:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(file, "", f"cannot be read ({exc})") from None
     try:
-        return _Node(file, "", yaml.load(text, Loader=_Loader))  # noqa: S506 (a SafeLoader)
+        return _Node(file, "", _parse(text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark else ""

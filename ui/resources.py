@@ -4,7 +4,9 @@ Cached per data directory, so a test (or a second app in one process) pointing
 TRIVSEL_DATA_DIR elsewhere never gets another directory's database.
 """
 
+import gc
 import os
+import sys
 import time
 
 import streamlit as st
@@ -51,3 +53,22 @@ def org_settings(cur: db.Cursor) -> settings.Settings:
 
 def now() -> float:
     return time.time()
+
+
+_modules_frozen = 0  # len(sys.modules) at the last gc.freeze()
+
+
+def freeze_imported_modules() -> None:
+    """Move what the imports created out of reach of the garbage collector's scans.
+
+    Streamlit runs a full gc.collect() after every script run. Its cost grows with every
+    object the process holds, and once altair is imported (the themes page) that was
+    about 100 ms of CPU per click, holding the GIL. Modules, classes and their constant
+    data live as long as the process, so whenever a run has imported new modules, the
+    next run freezes the heap as it is (gc.freeze): later collections scan only what
+    was made since. Called at the start of every run; a no-op unless modules were added.
+    """
+    global _modules_frozen
+    if len(sys.modules) != _modules_frozen:
+        _modules_frozen = len(sys.modules)
+        gc.freeze()

@@ -1,0 +1,91 @@
+"""Shared by the benchmarks: seeded data directories, servers and command-line options."""
+
+import argparse
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import seed
+from bench.server import APP, BARE_APP, StreamlitServer
+
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "trivsel-bench"
+
+
+def options(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"results and data (default {DEFAULT_OUT})"
+    )
+    parser.add_argument("--employees", type=int, default=seed.DEFAULT_EMPLOYEES)
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        help="a `streamlit run` option for both servers, e.g. runner.postScriptGC=false",
+    )
+    parser.add_argument(
+        "--nodelay", action="store_true", help="TCP_NODELAY on both servers (bench/launch.py)"
+    )
+    parser.add_argument(
+        "--revert", default="", help="undo these fixes in the app's server (bench/launch.py)"
+    )
+    return parser
+
+
+def server_settings(args) -> dict:
+    """The servers' variant chosen on the command line (default: as shipped)."""
+    return {
+        "nodelay": args.nodelay,
+        "options": tuple(f"--{option}" for option in args.option),
+        "revert": args.revert,
+    }
+
+
+def seeded(out: Path, employees: int) -> Path:
+    """A seeded data directory for `employees`, made once and reused read-only."""
+    source = out / f"seed-{employees}"
+    if not (source / seed.MANIFEST).exists():
+        shutil.rmtree(source, ignore_errors=True)
+        started = time.monotonic()
+        seed.seed(source, employees)
+        print(f"seeded {employees:,} employees in {time.monotonic() - started:.1f} s", flush=True)
+    return source
+
+
+def working_copy(source: Path, out: Path, name: str) -> Path:
+    """A copy of a seeded directory for one server (servers write to their database)."""
+    target = out / "work" / name
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    return target
+
+
+@contextmanager
+def app_server(
+    source: Path, out: Path, name: str, nodelay: bool = False, options=(), revert: str = ""
+):
+    """The app on a fresh copy of `source`, stopped (by PID) however the block ends."""
+    data = working_copy(source, out, name)
+    log = out / "logs" / f"{name}.log"
+    server = StreamlitServer(APP, data, log, options=tuple(options), nodelay=nodelay, revert=revert)
+    server.log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@contextmanager
+def bare_server(out: Path, name: str, nodelay: bool = False, options=(), revert: str = ""):
+    del revert  # the bare page has none of the app's code to revert
+    server = StreamlitServer(
+        BARE_APP, None, out / "logs" / f"{name}.log", options=tuple(options), nodelay=nodelay
+    )
+    server.log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield server.start()
+    finally:
+        server.stop()

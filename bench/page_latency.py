@@ -1,0 +1,183 @@
+"""Per-page latency: a full script run and the main interaction, per page and role,
+against the bare page, in the same run.
+
+One session per page, one request at a time, on an otherwise idle server. Measured over
+Streamlit's websocket protocol on 127.0.0.1: from sending the BackMsg to the ForwardMsg
+that ends the last script run, so it is the server's time for the run (including
+protobuf serialisation and, for a callback that calls st.rerun(), both runs) plus
+loopback. "Full run" is a rerun without any change, the least every click costs; the
+bare page's samples are taken interleaved with each page's, so drift (another process,
+CPU frequency) hits both alike.
+
+    .venv/bin/python -m bench.page_latency [--samples 30] [--only prep_note,conv_pick]
+"""
+
+import asyncio
+import time
+
+from bench import common, report, scenarios, seed, ws_client
+from bench.scenarios import BARE, Scenario
+
+DEFAULT_SAMPLES = 20
+WARMUP = 3  # first runs import a page's modules (altair, fpdf...): not what a click costs
+
+
+async def _timed(results: dict, name: str, server, request) -> None:
+    """One request; its wall time and the server's CPU time while it ran."""
+    cpu_before = server.cpu_seconds()
+    run = await request
+    cpu = server.cpu_seconds() - cpu_before
+    if run.ok:
+        results.setdefault(name, []).append(run.seconds)
+        results.setdefault(f"{name} cpu", []).append(cpu)
+    else:
+        results.setdefault("errors", []).append(f"{name}: {run.status} {run.exceptions}")
+
+
+async def measure(
+    app,
+    bare_server,
+    manifest: seed.Manifest,
+    chosen: list[Scenario],
+    samples: int = DEFAULT_SAMPLES,
+) -> dict:
+    logins = scenarios.Logins(manifest)
+    bare = ws_client.Session(bare_server.url)
+    await bare.connect()
+    await scenarios.onto_page(bare, BARE, None, "")
+    bare_samples: dict[str, list] = {}
+    rows = {}
+    try:
+        for scenario in chosen:
+            print(f"  {scenario.title}", flush=True)
+            session = ws_client.Session(app.url)
+            await session.connect()
+            found: dict[str, list] = {}
+            try:
+                steps = await scenarios.onto_page(
+                    session, scenario, logins.next(scenario.role), manifest.password
+                )
+                found["page_open"] = [steps["page_open"].seconds]
+                before = session.bytes_received
+                for i in range(WARMUP + samples):
+                    sink = found if i >= WARMUP else {}
+                    bare_sink = bare_samples if i >= WARMUP else {}
+                    await _timed(bare_sink, "full", bare_server, bare.rerun())
+                    await _timed(bare_sink, "interaction", bare_server, BARE.act(bare, i))
+                    await _timed(sink, "full", app, session.rerun())
+                    await _timed(sink, "interaction", app, scenario.act(session, i))
+                found["bytes_per_request"] = [
+                    (session.bytes_received - before) / (2 * (WARMUP + samples))
+                ]
+            except scenarios.Unavailable as exc:
+                found = {"unavailable": str(exc)}
+            except ws_client.ProtocolError as exc:
+                found.setdefault("errors", []).append(str(exc))
+            finally:
+                await session.close()
+            rows[scenario.key] = {"title": scenario.title, **found}
+    finally:
+        await bare.close()
+    return {"bare": bare_samples, "pages": rows}
+
+
+def _variant(nodelay: bool, options, revert: str = "") -> str:
+    parts = (["TCP_NODELAY on the server socket"] if nodelay else []) + list(options)
+    parts += [f"the app's fixes undone: {revert}"] if revert else []
+    return f"; servers with {', '.join(parts)}" if parts else ""
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _row(title: str, found: dict, bare: dict) -> list:
+    full = report.summary(found.get("full", []))
+    act = report.summary(found.get("interaction", []))
+    cpu = _mean(found.get("interaction cpu", []))
+    base = report.summary(bare.get("interaction", []))
+    base_cpu = _mean(bare.get("interaction cpu", []))
+    return [
+        title,
+        report.ms(full["p50"]),
+        report.ms(full["p95"]),
+        report.ms(act["p50"]),
+        report.ms(act["p95"]),
+        report.times(report.ratio(act["p50"], base["p50"])),
+        report.times(report.ratio(act["p95"], base["p95"])),
+        report.ms(cpu),
+        report.times(report.ratio(cpu, base_cpu)),
+        act["n"],
+        len(found.get("errors", [])),
+    ]
+
+
+def markdown(
+    result: dict, employees: int, nodelay: bool = False, options=(), revert: str = ""
+) -> str:
+    bare = result["bare"]
+    rows = [_row("bare page · type and click", bare, bare)]
+    for row in result["pages"].values():
+        if "unavailable" in row:
+            rows.append([row["title"], "not measured: " + row["unavailable"], *[""] * 9])
+        else:
+            rows.append(_row(row["title"], row, bare))
+    header = [
+        "page · interaction",
+        "full run p50 ms",
+        "full run p95 ms",
+        "interaction p50 ms",
+        "interaction p95 ms",
+        "p50 vs bare",
+        "p95 vs bare",
+        "server CPU ms per interaction",
+        "CPU vs bare",
+        "n",
+        "errors",
+    ]
+    return (
+        f"### Per-page latency ({employees:,} employees, one session, idle server"
+        f"{_variant(nodelay, options, revert)})\n\n" + report.table(header, rows)
+    )
+
+
+def run(
+    out,
+    employees: int,
+    samples: int,
+    only: list[str] | None = None,
+    nodelay: bool = False,
+    options: tuple[str, ...] = (),
+    revert: str = "",
+    name: str = "page_latency",
+) -> dict:
+    source = common.seeded(out, employees)
+    manifest = seed.load_manifest(source)
+    chosen = [s for s in scenarios.SCENARIOS if not only or s.key in only]
+    started = time.monotonic()
+    with (
+        common.app_server(source, out, "latency-app", nodelay, options, revert) as app,
+        common.bare_server(out, "latency-bare", nodelay, options) as bare,
+    ):
+        result = asyncio.run(measure(app, bare, manifest, chosen, samples))
+    result["seconds"] = time.monotonic() - started
+    result["machine"] = report.machine()
+    result["variant"] = {"nodelay": nodelay, "options": list(options), "revert": revert}
+    report.save(out, name, result, markdown(result, employees, nodelay, options, revert))
+    return result
+
+
+def main() -> None:
+    parser = common.options(__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES)
+    parser.add_argument("--only", default="", help="comma-separated scenario keys")
+    parser.add_argument("--name", default="page_latency", help="file name of the results")
+    args = parser.parse_args()
+    only = [key for key in args.only.split(",") if key]
+    run(
+        args.out, args.employees, args.samples, only, name=args.name, **common.server_settings(args)
+    )
+
+
+if __name__ == "__main__":
+    main()

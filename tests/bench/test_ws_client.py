@@ -1,0 +1,129 @@
+"""The benchmark's websocket client speaks Streamlit's protocol to a real server.
+
+One app server (tests/e2e's Server, on 127.0.0.1, with a tiny seeded organisation) and
+one bare-page server for the whole module; both are stopped by their PID at the end.
+"""
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from bench import scenarios, seed, ws_client
+from bench.server import BARE_APP, StreamlitServer
+from core import content
+from tests.e2e.conftest import Server
+
+TIMEOUT_S = 60
+DA = content.load().get("da")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, seed.Manifest]]:
+    server = Server(tmp_path_factory.mktemp("ws") / "data")
+    manifest = seed.seed(server.data_dir, employees=24, teams=2, n_rounds=2)
+    try:
+        yield server.start(), manifest
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    server = StreamlitServer(BARE_APP, log_path=tmp_path_factory.mktemp("bare") / "log")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, TIMEOUT_S))
+
+
+async def _session(url: str, steps) -> object:
+    session = ws_client.Session(url, timeout=TIMEOUT_S)
+    await session.connect()
+    try:
+        return await steps(session)
+    finally:
+        await session.close()
+
+
+def test_the_first_page_is_the_login_form(app) -> None:
+    server, _ = app
+
+    async def steps(session: ws_client.Session):
+        first = await session.open()
+        labels = [w.label for w in session.widgets("text_input")]
+        return first, labels, session.pages
+
+    first, labels, pages = run(_session(server.url, steps))
+    assert first.ok and first.runs == 1
+    assert labels == [DA.t("login.username"), DA.t("login.password")]
+    assert pages == []  # nothing but the login form before logging in
+
+
+def test_it_logs_in_and_gets_a_page_rendered(app) -> None:
+    server, manifest = app
+
+    async def steps(session: ws_client.Session):
+        await session.open()
+        login = await ws_client.log_in(
+            session, manifest.employee_usernames[0], manifest.password, scenarios.login_labels()
+        )
+        welcome = await session.go("welcome")
+        return login, welcome, session.texts(), [p.url_path for p in session.pages]
+
+    login, welcome, texts, paths = run(_session(server.url, steps))
+    assert login.ok and welcome.ok
+    assert {"welcome", "account"} <= set(paths)
+    assert DA.guide.title in texts
+    assert DA.guide.confidentiality_note in texts
+
+
+def test_a_wrong_password_leaves_the_login_form(app) -> None:
+    server, manifest = app
+
+    async def steps(session: ws_client.Session):
+        await session.open()
+        run_ = await ws_client.log_in(
+            session, manifest.employee_usernames[1], "not the password", scenarios.login_labels()
+        )
+        return run_, session.texts(), session.pages
+
+    run_, texts, pages = run(_session(server.url, steps))
+    assert run_.ok
+    assert DA.t("login.wrong") in texts
+    assert pages == []
+
+
+def test_a_scenario_reaches_its_page_and_performs_its_interaction(app) -> None:
+    server, manifest = app
+    scenario = scenarios.by_key("emp_themes")
+
+    async def steps(session: ws_client.Session):
+        login = scenarios.Logins(manifest).next(scenario.role)
+        found = await scenarios.onto_page(session, scenario, login, manifest.password)
+        again = await scenario.act(session, 1)
+        return found, again, session.current_page()
+
+    found, again, page = run(_session(server.url, steps))
+    assert set(found) == {"first_load", "login", "page_open"}
+    assert all(step.ok for step in found.values())
+    assert again.ok
+    assert page.url_path == "themes"
+
+
+def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
+    async def steps(session: ws_client.Session):
+        await session.open()
+        clicked = await scenarios.BARE.act(session, 7)
+        after_click = session.texts()
+        rerun = await session.rerun()  # the text stays, the click does not repeat
+        return clicked, after_click, rerun, session.texts()
+
+    clicked, after_click, rerun, after_rerun = run(_session(bare.url, steps))
+    assert clicked.ok and rerun.ok
+    assert "hello 7" in after_click
+    assert "hello 7" not in after_rerun
