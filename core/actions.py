@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from core import audit, people, rounds
-from core.content import load as load_content
+from core import audit, conversations, people, rounds
 from core.db import Cursor
 from core.errors import InvalidInput, NotAllowed, NotFound
 
@@ -29,10 +28,6 @@ class GroupAction:
     created_at: datetime
 
 
-def _theme_ids() -> frozenset[str]:
-    return frozenset(theme.id for theme in load_content().get("da").themes)
-
-
 def _action(cur: Cursor, row: tuple) -> GroupAction:
     values = list(row)
     values[3] = cur.cipher.decrypt(values[3])
@@ -47,7 +42,7 @@ def _check(text: str, owner: str, theme_id: str | None, status: str = OPEN) -> t
         raise InvalidInput("errors.action_text_too_long", limit=MAX_TEXT_CHARS)
     if len(owner) > MAX_OWNER_CHARS:
         raise InvalidInput("errors.action_owner_too_long", limit=MAX_OWNER_CHARS)
-    if theme_id is not None and theme_id not in _theme_ids():
+    if theme_id is not None and theme_id not in conversations.theme_ids():
         raise InvalidInput("errors.theme_unknown")
     if status not in STATUSES:
         raise InvalidInput("errors.action_status")
@@ -112,7 +107,7 @@ def update(
 
 def _require_reader(cur: Cursor, actor: people.User, team_id: int) -> None:
     allowed = (
-        actor.team_id == team_id
+        actor.member_of(team_id)
         or rounds.manages_team(cur, actor, team_id)
         or actor.has(people.ADMIN)
     )

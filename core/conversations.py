@@ -188,13 +188,25 @@ def _agreements(cur: Cursor, conversation_id: int) -> tuple[Agreement, ...]:
     )
 
 
-def record_for(cur: Cursor, actor: people.User, employee_id: int, round_id: int) -> Record | None:
-    """What was recorded about the employee in the round: for the employee and their manager."""
+def record_for(
+    cur: Cursor, actor: people.User, employee_id: int, round_id: int, *, now: float | None = None
+) -> Record | None:
+    """What was recorded about the employee in the round: for the employee and their manager.
+
+    The manager's read is logged for the employee to see (audit.READ_RECORD; `now`,
+    default the current time, drives the log's de-duplication).
+    """
     if actor.id != employee_id:
         _own_employee(cur, actor, employee_id)
+    elif not actor.active:
+        raise NotAllowed()  # a deactivated account reads nothing, its own record included
     conversation = _find(cur, employee_id, round_id)
     if conversation is None:
         return None
+    if actor.id != employee_id:
+        audit.record_read(
+            cur, actor, employee_id, audit.READ_RECORD, now, detail=f"round {round_id}"
+        )
     return Record(conversation, _themes(cur, conversation.id), _agreements(cur, conversation.id))
 
 

@@ -305,8 +305,14 @@ def _require_own_manager(cur: Cursor, actor: people.User, employee_id: int) -> p
     return employee
 
 
-def shared_view(cur: Cursor, actor: people.User, employee_id: int, round_id: int) -> SharedView:
-    """For the employee's own manager only: flags, ready mark and shared notes."""
+def shared_view(
+    cur: Cursor, actor: people.User, employee_id: int, round_id: int, *, now: float | None = None
+) -> SharedView:
+    """For the employee's own manager only: flags, ready mark and shared notes.
+
+    When there is shared text, the read is logged for the employee to see (audit.READ_SHARED;
+    `now`, default the current time, drives the log's de-duplication).
+    """
     employee = _require_own_manager(cur, actor, employee_id)
     round_ = rounds.get(cur, round_id)
     if round_.team_id != employee.team_id:
@@ -323,6 +329,10 @@ def shared_view(cur: Cursor, actor: people.User, employee_id: int, round_id: int
         "SELECT ready FROM preparations WHERE user_id = ? AND round_id = ?",
         [employee_id, round_id],
     )
+    if shared:
+        audit.record_read(
+            cur, actor, employee_id, audit.READ_SHARED, now, detail=f"round {round_id}"
+        )
     return SharedView(employee_id, round_id, flagged, tuple(shared), bool(ready))
 
 

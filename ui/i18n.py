@@ -11,15 +11,31 @@ from ui import resources, state
 _PICKER = "ui_language_picker"
 
 
+def begin_run(cur: Cursor) -> None:
+    """Look up the content and the organisation's default language once per script run.
+
+    app.py calls this first thing. t() runs a hundred times in one run; before, every
+    call read the settings table (a cursor and a query) and the cached content, which
+    was about half of a page's server time (docs/performance.md).
+    """
+    default = resources.org_settings(cur).default_language
+    st.session_state[state.I18N_RUN] = (resources.app_content(), default)
+
+
 def language_code() -> str:
     code = st.session_state.get(state.LANGUAGE)
     if code in content.LANGUAGES:
         return code
+    this_run = st.session_state.get(state.I18N_RUN)
+    if this_run is not None:
+        return this_run[1]
     return resources.org_settings(resources.cursor()).default_language
 
 
 def lang() -> content.Language:
-    return resources.app_content().get(language_code())
+    this_run = st.session_state.get(state.I18N_RUN)
+    texts = this_run[0] if this_run is not None else resources.app_content()
+    return texts.get(language_code())
 
 
 def t(key: str, **values: object) -> str:
@@ -31,8 +47,10 @@ def error_text(error: Exception) -> str:
     return t(getattr(error, "key", "errors.generic"), **getattr(error, "params", {}))
 
 
-def _choose(cur_factory: Callable[[], Cursor]) -> None:
-    chosen = st.session_state[_PICKER]
+def _choose(widget_key: str, cur_factory: Callable[[], Cursor]) -> None:
+    chosen = st.session_state[widget_key]
+    if chosen not in content.LANGUAGES:
+        return  # the segmented control was clicked off: keep the language as it is
     st.session_state[state.LANGUAGE] = chosen
     username = st.session_state.get("username")
     if username and st.session_state.get("authentication_status"):
@@ -42,16 +60,21 @@ def _choose(cur_factory: Callable[[], Cursor]) -> None:
             people.set_language(cur, user.id, chosen)  # remembered for the next login
 
 
-def language_picker() -> None:
-    """Dansk / English in the sidebar; a logged-in user's choice is remembered."""
+def language_picker(*, sidebar: bool = True, key: str = _PICKER, help: str | None = None) -> None:
+    """Dansk / English; a logged-in user's choice is remembered.
+
+    app.py puts one in the sidebar; the account page shows another (its own widget key)
+    that sets the very same session language and stored preference.
+    """
     current = language_code()
-    if st.session_state.get(_PICKER) != current:
-        st.session_state[_PICKER] = current
-    st.sidebar.segmented_control(
+    if st.session_state.get(key) != current:
+        st.session_state[key] = current
+    (st.sidebar if sidebar else st).segmented_control(
         t("nav.language"),
         content.LANGUAGES,
         format_func=lambda code: resources.app_content().get(code).t("language.name"),
-        key=_PICKER,
+        key=key,
+        help=help,
         on_change=_choose,
-        args=(resources.cursor,),
+        args=(key, resources.cursor),
     )

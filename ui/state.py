@@ -45,4 +45,12 @@ TEAM_SELECTED = "team_selected"  # id of the chosen team
 TEAM_ROUND = "team_round"  # id of the chosen round
 TEAM_FLASH = "team_flash"  # one-shot result of the last round action
 TEAM_CLOSE_CONFIRM = "team_close_confirm"  # prefix: + f"_{round_id}"
+# Account page.
+ACCOUNT_LANGUAGE = "account_language"  # the page's language choice (same as the sidebar's)
+ACCOUNT_DOWNLOAD = "account_download"  # prefix: + f"_{format}", one "My data" download
+ACCOUNT_DELETE_OPEN = "account_delete_open"  # the delete confirmation dialog is open
+ACCOUNT_DELETE_BUTTON = "account_delete_button"  # opens the dialog
+ACCOUNT_DELETE_CONFIRM = "account_delete_confirm"  # the dialog's "yes, delete"
+ACCOUNT_DELETE_CANCEL = "account_delete_cancel"  # the dialog's "cancel"
+ACCOUNT_FLASH = "account_flash"  # one-shot result, shown after the dialog closed
 LIBRARY_KEYS = ("name", "username", "email", "roles", "authentication_status", "logout")
