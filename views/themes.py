@@ -1,10 +1,12 @@
 """Themes: general themes raised by several people, the joint meeting and group actions."""
 
+import functools
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
-from core import actions, people, rounds, teams, themes
+from core import actions, content, db, exports, handout, people, rounds, teams, themes
 from core.errors import TrivselError
 from ui import charts, presentation, resources, state
 from ui.auth import current_user, report
@@ -135,6 +137,43 @@ def add_action_form(round_: rounds.Round) -> None:
         st.success(t("themes.action_saved"))
 
 
+def _handout_file(
+    database: db.Database,
+    actor: people.User,
+    round_id: int,
+    texts: content.Language,
+    write: Callable[[exports.Document], str | bytes],
+) -> str | bytes:
+    """Built when the button is clicked, on that thread's own cursor: no page run pays."""
+    return write(handout.document(database.cursor(), actor, round_id, texts))
+
+
+def handout_buttons(row, round_: rounds.Round) -> None:
+    """The presentation to take along, as Markdown and PDF."""
+    stem = f"{t('themes.handout_file')}-{round_.id}"
+    build = functools.partial(_handout_file, resources.database(), user, round_.id, language)
+    row.download_button(
+        t("themes.handout_pdf"),
+        data=functools.partial(build, exports.to_pdf),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help=t("themes.handout_help"),
+        key=f"themes_handout_pdf_{round_.id}",
+    )
+    row.download_button(
+        t("themes.handout_md"),
+        data=functools.partial(build, exports.to_markdown),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        on_click="ignore",
+        icon=":material/description:",
+        help=t("themes.handout_help"),
+        key=f"themes_handout_md_{round_.id}",
+    )
+
+
 def presentation_view(round_: rounds.Round) -> None:
     """The joint meeting: published themes, the guide's follow-up text, confidentiality."""
     st.title(t("themes.presentation_title", round=escape_markdown(round_.name)))
@@ -200,13 +239,15 @@ for team in teams_of_user:
         continue
     manages = rounds.manages_team(cur, user, team.id)
     show_published(themes.published(cur, user, round_.id))
+    row = st.container(horizontal=True)
     if manages:
-        st.button(
+        row.button(
             t("themes.presentation_start"),
             on_click=presentation.start,
             args=(round_.id,),
             key=f"themes_present_{team.id}",
             icon=":material/slideshow:",
         )
+    handout_buttons(row, round_)
     show_trend(team)
     show_actions(round_, editable=manages)

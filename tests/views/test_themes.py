@@ -98,3 +98,20 @@ def test_the_admin_sees_the_organisation_view_of_closed_rounds(
     assert list(frame["Tema"]) == ["Stor arbejdsmængde og tidspres"]
     assert list(frame["Team A"]) == [3]
     assert str(datetime.now().year) in [str(o) for o in at.selectbox[0].options]
+
+
+def test_the_handout_is_offered_next_to_the_presentation(held_round: int) -> None:
+    at = log_in(new_app(), "mona")
+    at.switch_page("views/themes.py").run()
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["Hent som PDF", "Hent som Markdown"]
+    assert buttons[1].proto.help.startswith("Det samme som præsentationen")
+    assert "Præsentér på fællesmødet" in [b.label for b in at.button]
+    assert not at.exception
+
+
+def test_an_employee_can_take_the_handout_along_too(held_round: int) -> None:
+    at = log_in(new_app(), "dina")
+    at.switch_page("views/themes.py").run()
+    assert [b.label for b in at.get("download_button")] == ["Hent som PDF", "Hent som Markdown"]
+    assert "Præsentér på fællesmødet" not in [b.label for b in at.button]
