@@ -29,6 +29,7 @@ class PageSpec:
 WELCOME = PageSpec("welcome", "nav.welcome", ":material/home:", ALL_ROLES)
 ACCOUNT = PageSpec("account", "nav.account", ":material/person:", ALL_ROLES, "nav.section_you")
 THEMES = PageSpec("themes", "themes.nav_title", ":material/bar_chart:", ALL_ROLES)
+GUIDE = PageSpec("guide", "guide.nav_title", ":material/help:", ALL_ROLES)
 PREPARATION = PageSpec(
     "preparation", "preparation.nav_title", ":material/edit_note:", frozenset({people.EMPLOYEE})
 )
@@ -49,7 +50,7 @@ CONVERSATION = PageSpec(
     frozenset({people.MANAGER}),
     "team.nav_section",
 )
-PAGES = (PREPARATION, TEAM, CONVERSATION, ADMIN, THEMES, WELCOME, ACCOUNT)
+PAGES = (PREPARATION, TEAM, CONVERSATION, ADMIN, THEMES, GUIDE, WELCOME, ACCOUNT)
 
 
 def page_specs(user: people.User) -> list[PageSpec]:

@@ -12,12 +12,12 @@ def scripts(user: people.User) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "expected"),
     [
-        ((people.EMPLOYEE,), ["preparation", "themes", "welcome", "account"]),
-        ((people.MANAGER,), ["team", "conversation", "themes", "welcome", "account"]),
-        ((people.ADMIN,), ["admin", "themes", "welcome", "account"]),
+        ((people.EMPLOYEE,), ["preparation", "themes", "guide", "welcome", "account"]),
+        ((people.MANAGER,), ["team", "conversation", "themes", "guide", "welcome", "account"]),
+        ((people.ADMIN,), ["admin", "themes", "guide", "welcome", "account"]),
         (
             (people.MANAGER, people.EMPLOYEE),
-            ["preparation", "team", "conversation", "themes", "welcome", "account"],
+            ["preparation", "team", "conversation", "themes", "guide", "welcome", "account"],
         ),
     ],
 )
