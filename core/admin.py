@@ -233,7 +233,7 @@ def update_person(
     dropping_admin = before.active and before.has(people.ADMIN) and people.ADMIN not in roles
     if dropping_admin and _active_admins(cur) <= 1:
         raise Conflict("errors.last_admin")
-    if before.has(people.MANAGER) and people.MANAGER not in roles:
+    if people.MANAGER in before.roles and people.MANAGER not in roles:
         led, reports = _manages(cur, user_id)
         if led or reports:
             raise Conflict("errors.still_manager", teams=led, reports=reports)

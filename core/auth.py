@@ -58,8 +58,15 @@ def hash_generated_password(password: str) -> str:
 
 
 def generate_password() -> str:
-    """A random first password for imported or demo users (changed at first login)."""
-    return secrets.token_urlsafe(12)
+    """A random first password for imported or demo users (changed at first login).
+
+    It never starts with "-" (or any character a spreadsheet reads as a formula), so the
+    first-passwords CSV shows it as typed: a quote put before it would break it.
+    """
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password[0].isalnum():
+            return password
 
 
 def _password_matches(password: str, hashed: str | None) -> bool:
@@ -85,8 +92,13 @@ def is_locked(cur: Cursor, username: str, now: float) -> bool:
 
 
 def check_login(cur: Cursor, username: str, password: str, now: float) -> LoginOutcome:
-    """Verify a login attempt and record it. Known and unknown names behave alike."""
-    username = people.normalise_username(username)
+    """Verify a login attempt and record it. Known and unknown names behave alike.
+
+    A name longer than any username is recorded cut to one character more than the
+    longest: it still matches nobody, and a flood of megabyte-long names cannot fill the
+    database.
+    """
+    username = people.normalise_username(username)[: people.MAX_USERNAME_CHARS + 1]
     if is_locked(cur, username, now):
         outcome = LoginOutcome.LOCKED
     elif len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:

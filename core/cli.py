@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core import auth, backup, config, db, demo, imports, people, retention
+from core import auth, backup, config, db, demo, imports, people, retention, rotation
+from core.content import ContentError
 from core.content import load as load_content
 from core.errors import ConfigError, TrivselError
 
@@ -115,6 +116,16 @@ def cmd_restore(cfg: config.Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rotate_key(cfg: config.Config, args: argparse.Namespace) -> int:
+    changed = rotation.rotate_data_key(cfg.data_dir)
+    print(f"Re-encrypted {changed} fields with a new data key ({cfg.data_dir / 'data.key'}).")
+    print(
+        "The previous key is kept as data.key.old. Make a fresh backup now, store the new "
+        "data.key apart from it, then delete data.key.old: older backups need the old key."
+    )
+    return EXIT_OK
+
+
 def cmd_purge(cur: db.Cursor, args: argparse.Namespace) -> int:
     summary = retention.purge(cur, None, time.time(), dry_run=args.dry_run)
     verb = "Would delete" if args.dry_run else "Deleted"
@@ -180,6 +191,12 @@ def parser() -> argparse.ArgumentParser:
     res.add_argument("file")
     res.set_defaults(run=cmd_restore)
 
+    rot = sub.add_parser(
+        "rotate-key",
+        help="re-encrypt every note, agreement and action with a new data key (app stopped)",
+    )
+    rot.set_defaults(run=cmd_rotate_key)
+
     pur = sub.add_parser(
         "purge", help="delete preparation notes and zones of rounds closed past the retention"
     )
@@ -191,11 +208,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        load_content()  # a broken content file stops every command before anything is written
         cfg = config.load(args.data_dir)
-        if args.run is cmd_restore:  # replaces the file, so it must not hold it open
-            return cmd_restore(cfg, args)
+        if args.run in (cmd_restore, cmd_rotate_key):  # these open the file themselves
+            return args.run(cfg, args)
         database = db.open_database(cfg)
-    except ConfigError as exc:
+    except (ConfigError, ContentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except TrivselError as exc:

@@ -2,10 +2,19 @@
 
 One connection per process; every script run (and every thread) takes its own cursor
 from it, because a DuckDB connection must not be used by two threads at once.
+
+Concurrent writers: DuckDB refuses a write to a row that another open transaction has
+changed ("Conflict on update"), it does not wait. So the cursors of one Database take
+turns for their transactions (a lock shared by the process), a single statement that
+meets such a conflict is tried again a few times, and a conflict that still ends a
+transaction becomes Conflict("errors.busy_try_again"): nothing of it was stored and the
+page says so, instead of a traceback.
 """
 
 import re
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +23,26 @@ import duckdb
 
 from core.config import Config
 from core.crypto import FieldCipher, cipher
-from core.errors import ConfigError
+from core.errors import ConfigError, Conflict
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# DuckDB would fetch an extension from the internet to read a foreign file (an SQLite
+# file in the data directory, say). The app sends nothing anywhere and needs none.
+CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# A statement outside a transaction that meets a write conflict is tried this often in
+# all; the other writer's transaction lasts milliseconds.
+STATEMENT_ATTEMPTS = 5
+BUSY = "errors.busy_try_again"
+
+
+def _is_write_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _pause(attempt: int) -> None:
+    """A short, growing wait before trying a conflicting statement again."""
+    time.sleep(0.002 * attempt)
 
 
 @dataclass(frozen=True)
@@ -37,24 +62,46 @@ class Cursor:
 
     raw: duckdb.DuckDBPyConnection
     cipher: FieldCipher
+    # Shared by every cursor of one Database: its transactions run one at a time.
+    writers: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _depth: int = field(default=0, repr=False)
 
+    def _execute(self, sql: str, params: Sequence[object], fetch: Callable) -> object:
+        """Run one statement and fetch its result; retry it alone after a write conflict."""
+        attempt = 1
+        while True:
+            try:
+                return fetch(self.raw.execute(sql, list(params)))
+            except duckdb.TransactionException as exc:
+                if not _is_write_conflict(exc):
+                    raise
+                if self._depth:  # the transaction is spoilt: transaction() reports it
+                    raise
+                if attempt >= STATEMENT_ATTEMPTS:
+                    raise Conflict(BUSY) from exc
+            _pause(attempt)
+            attempt += 1
+
     def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return self.raw.execute(sql, list(params)).fetchall()
+        return self._execute(sql, params, lambda result: result.fetchall())
 
     def one(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
-        return self.raw.execute(sql, list(params)).fetchone()
+        return self._execute(sql, params, lambda result: result.fetchone())
 
     def value(self, sql: str, params: Sequence[object] = ()) -> object:
         row = self.one(sql, params)
         return None if row is None else row[0]
 
     def run(self, sql: str, params: Sequence[object] = ()) -> None:
-        self.raw.execute(sql, list(params))
+        self._execute(sql, params, lambda result: None)
 
     @contextmanager
     def transaction(self) -> Iterator["Cursor"]:
-        """All or nothing. Nested calls join the outermost transaction."""
+        """All or nothing. Nested calls join the outermost transaction.
+
+        Raises Conflict("errors.busy_try_again"), with nothing stored, when DuckDB ends the
+        transaction over a write conflict.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -62,16 +109,24 @@ class Cursor:
             finally:
                 self._depth -= 1
             return
-        self.raw.execute("BEGIN TRANSACTION")
-        self._depth = 1
-        try:
-            yield self
-        except BaseException:
+        with self.writers:
+            self.raw.execute("BEGIN TRANSACTION")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException as exc:
+                self._depth = 0
+                self.raw.execute("ROLLBACK")
+                if _is_write_conflict(exc):
+                    raise Conflict(BUSY) from exc
+                raise
             self._depth = 0
-            self.raw.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self.raw.execute("COMMIT")
+            try:
+                self.raw.execute("COMMIT")
+            except duckdb.TransactionException as exc:  # DuckDB has rolled it back
+                if _is_write_conflict(exc):
+                    raise Conflict(BUSY) from exc
+                raise
 
 
 @dataclass
@@ -79,9 +134,10 @@ class Database:
     connection: duckdb.DuckDBPyConnection
     cipher: FieldCipher
     path: Path
+    writers: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def cursor(self) -> Cursor:
-        return Cursor(self.connection.cursor(), self.cipher)
+        return Cursor(self.connection.cursor(), self.cipher, self.writers)
 
     def close(self) -> None:
         self.connection.close()
@@ -146,10 +202,22 @@ def _unreadable(path: Path, exc: Exception) -> str:
     )
 
 
+def _foreign(path: Path) -> str:
+    return (
+        f"{path} is a DuckDB database of another application: it holds tables but no "
+        "Trivselssnak schema. Nothing was changed. Point TRIVSEL_DATA_DIR at the directory "
+        "of Trivselssnak's own database, or move this file away to start a new one."
+    )
+
+
 def connect(path: Path, data_cipher: FieldCipher) -> Database:
-    """Open (or create) the database file and bring its schema up to date."""
+    """Open (or create) the database file and bring its schema up to date.
+
+    A file that is not Trivselssnak's (unreadable, or another application's database) is
+    refused with a ConfigError before anything is written to it.
+    """
     try:
-        connection = duckdb.connect(str(path))
+        connection = duckdb.connect(str(path), config=CONNECT_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise ConfigError(
@@ -161,10 +229,21 @@ def connect(path: Path, data_cipher: FieldCipher) -> Database:
         raise ConfigError(_unreadable(path, exc)) from exc
     database = Database(connection, data_cipher, path)
     try:
+        found = {row[0] for row in database.cursor().all("SHOW TABLES")}
+    except duckdb.Error as exc:
+        database.close()
+        raise ConfigError(_unreadable(path, exc)) from exc
+    if found and "schema_migrations" not in found:
+        database.close()
+        raise ConfigError(_foreign(path))
+    try:
         migrate(database.cursor())
     except duckdb.Error as exc:
         database.close()
         raise ConfigError(f"{path}: cannot apply the schema migrations: {exc}") from exc
+    except ConfigError as exc:  # e.g. written by a newer version: say which file
+        database.close()
+        raise ConfigError(f"{path}: {exc}") from exc
     return database
 
 

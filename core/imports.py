@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core import audit, auth, people, teams
+from core import audit, auth, exports, people, teams
 from core.db import Cursor
 
 COLUMNS = ("username", "name", "email", "roles", "manager", "team")
@@ -117,6 +117,9 @@ def _check_teams(cur: Cursor, rows: list[Row]) -> list[Problem]:
     for row in rows:
         if not row.team:
             continue
+        if not teams.valid_name(row.team):
+            problems.append(Problem(row.line, "errors.team_name"))
+            continue
         stored = teams.by_name(cur, row.team)
         if stored is not None and stored.manager_id is not None and row.manager:
             stored_manager = people.get(cur, stored.manager_id).username
@@ -185,6 +188,15 @@ def import_rows(
         _link_managers(cur, checked.rows, ids, team_ids)
         audit.record(cur, actor_id, actor, audit.USERS_IMPORTED, None, f"{total} users")
     return logins
+
+
+def logins_csv(logins: list[auth.CreatedLogin]) -> str:
+    """The first passwords of an import as CSV, every cell safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(exports.csv_row(["username", "password", "roles"]))
+    writer.writerows(exports.csv_row([x.username, x.password, x.role]) for x in logins)
+    return out.getvalue()
 
 
 def _ensure_teams(cur: Cursor, rows: tuple[Row, ...]) -> dict[str, int]:

@@ -11,6 +11,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 EMPLOYEE, MANAGER, ADMIN = "employee", "manager", "admin"
 ROLES = (EMPLOYEE, MANAGER, ADMIN)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+MAX_USERNAME_CHARS = 40  # what USERNAME_PATTERN allows
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME_CHARS = 100  # a long full name fits; more is a paste accident
 USER_COLUMNS = (
@@ -35,7 +36,13 @@ class User:
     roles: frozenset[str]
 
     def has(self, role: str) -> bool:
-        return role in self.roles
+        """Whether the user acts in `role` now. A deactivated user holds no role, so every
+        role check in core refuses them, whatever their account still lists."""
+        return self.active and role in self.roles
+
+    def member_of(self, team_id: int | None) -> bool:
+        """Whether the user belongs to the team now (a deactivated user belongs nowhere)."""
+        return self.active and team_id is not None and self.team_id == team_id
 
 
 @dataclass(frozen=True)

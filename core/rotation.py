@@ -59,12 +59,11 @@ def rotate_data_key(data_dir: Path | None = None) -> int:
             "manages the key file. Remove the setting to let the key file take over first."
         )
     new_path, key_path = cfg.data_dir / NEW, cfg.data_dir / config_.DATA_KEY_FILE
-    if not new_path.exists():
-        config_.write_private_file(new_path, Fernet.generate_key())
-    new_key = new_path.read_bytes().strip()
-    cfg = config_.load(cfg.data_dir)
-    database = db.open_database(cfg)
+    database = db.open_database(cfg)  # a broken or foreign file is refused before any write
     try:
+        if not new_path.exists():
+            config_.write_private_file(new_path, Fernet.generate_key())
+        new_key = new_path.read_bytes().strip()
         old_keys = tuple(k for k in (cfg.data_key, *cfg.older_data_keys) if k != new_key)
         changed = reencrypt(database.cursor(), new_key, old_keys)
     finally:

@@ -51,7 +51,7 @@ def _require_manager_of(cur: Cursor, actor: people.User, team_id: int) -> None:
 
 def for_team(cur: Cursor, actor: people.User, team_id: int) -> list[Round]:
     """A team's rounds, newest first: for its manager, its members and admins."""
-    member = actor.team_id == team_id
+    member = actor.member_of(team_id)
     if not (member or actor.has(people.ADMIN) or manages_team(cur, actor, team_id)):
         raise NotAllowed("errors.not_your_team")
     rows = cur.all(
@@ -63,8 +63,8 @@ def for_team(cur: Cursor, actor: people.User, team_id: int) -> list[Round]:
 
 def current_for_member(cur: Cursor, actor: people.User) -> Round | None:
     """The employee's current round: the team's open one, else its newest one."""
-    if actor.team_id is None:
-        return None
+    if not actor.member_of(actor.team_id):
+        return None  # no team, or deactivated
     return _round(
         cur.one(
             f"SELECT {ROUND_COLUMNS} FROM rounds WHERE team_id = ?"

@@ -15,6 +15,12 @@ class Team:
     manager_id: int | None
 
 
+def valid_name(name: str) -> bool:
+    """1 to MAX_TEAM_NAME_CHARS characters, none of them control characters (as a rename)."""
+    name = name.strip()
+    return bool(name) and len(name) <= MAX_TEAM_NAME_CHARS and all(ord(c) >= 32 for c in name)
+
+
 def by_name(cur: Cursor, name: str) -> Team | None:
     row = cur.one("SELECT id, name, manager_id FROM teams WHERE name = ?", [name.strip()])
     return Team(*row) if row else None
@@ -27,7 +33,7 @@ def get(cur: Cursor, team_id: int) -> Team | None:
 
 def create(cur: Cursor, name: str, manager_id: int | None = None) -> int:
     name = name.strip()
-    if not name or len(name) > MAX_TEAM_NAME_CHARS:
+    if not valid_name(name):
         raise InvalidInput("errors.team_name")
     if by_name(cur, name) is not None:
         raise Conflict("errors.team_taken", team=name)

@@ -83,7 +83,7 @@ def _raw_counts(cur: Cursor, round_id: int) -> list[tuple[str, str, int]]:
 
 
 def may_see_team(cur: Cursor, actor: people.User, team_id: int, round_: rounds.Round) -> bool:
-    if rounds.manages_team(cur, actor, team_id) or actor.team_id == team_id:
+    if rounds.manages_team(cur, actor, team_id) or actor.member_of(team_id):
         return True
     return actor.has(people.ADMIN) and round_.state == rounds.CLOSED
 

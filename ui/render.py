@@ -8,7 +8,8 @@ import re
 
 import streamlit as st
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# "&" too: "&lt;" would otherwise show as "<" (an entity), not as typed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def escape_markdown(text: str) -> str:

@@ -4,12 +4,9 @@ The administrator runs the organisation; nothing here shows notes, shared items,
 agreements or conversation records, and core/admin.py has no function that returns them.
 """
 
-import csv
-import io
-
 import streamlit as st
 
-from core import admin, backup, people, retention, settings
+from core import admin, backup, imports, people, retention, settings
 from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user
@@ -216,14 +213,6 @@ def new_person_section() -> None:
 # --- Import -----------------------------------------------------------------------------
 
 
-def logins_csv(logins: list) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["username", "password", "roles"])
-    writer.writerows([login.username, login.password, login.role] for login in logins)
-    return out.getvalue()
-
-
 def import_section() -> None:
     st.write(t("admin.import_intro"))
     st.code("username,name,email,roles,manager,team", language=None)
@@ -234,7 +223,7 @@ def import_section() -> None:
         st.code("\n".join(f"{x.username} {x.password}" for x in logins), language=None)
         st.download_button(
             t("admin.download_passwords"),
-            logins_csv(logins),
+            imports.logins_csv(logins),
             file_name="first-passwords.csv",
             mime="text/csv",
             on_click="ignore",

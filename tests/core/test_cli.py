@@ -1,9 +1,11 @@
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from core import cli, config, db, people
+from core import cli, config, db, people, rotation
 from core.auth import LoginOutcome, check_login
 
 NOW = 1_800_000_000.0
@@ -36,7 +38,7 @@ def test_help_lists_the_admin_commands(capsys: pytest.CaptureFixture[str]) -> No
         cli.main(["--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    for command in ("create-admin", "add-user", "import-users", "demo"):
+    for command in ("create-admin", "add-user", "import-users", "demo", "rotate-key"):
         assert command in out
 
 
@@ -130,3 +132,72 @@ def test_demo_refuses_a_database_with_real_users(
     )
     assert run(data_dir, "demo") == 1
     assert "real users" in capsys.readouterr().err
+
+
+def _all_free_text(data_dir: Path) -> list[str]:
+    database = db.open_database(config.load(data_dir))
+    cur = database.cursor()
+    texts = sorted(
+        cur.cipher.decrypt(value)
+        for table, column in rotation.encrypted_columns(cur)
+        for (value,) in cur.all(f"SELECT {column} FROM {table} WHERE {column} <> ''")
+    )
+    database.close()
+    return texts
+
+
+def test_rotate_key_reencrypts_everything_and_says_what_to_do_next(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "demo") == 0  # notes, agreements and a group action
+    capsys.readouterr()
+    before = _all_free_text(data_dir)
+    old_key = (data_dir / "data.key").read_bytes()
+
+    assert run(data_dir, "rotate-key") == 0
+    out = capsys.readouterr().out
+    assert f"Re-encrypted {len(before)} fields with a new data key" in out
+    assert "data.key.old" in out and "backup" in out
+    assert (data_dir / "data.key.old").read_bytes() == old_key
+    assert (data_dir / "data.key").read_bytes() != old_key
+
+    (data_dir / "data.key.old").unlink()  # as the operator does after a fresh backup
+    assert _all_free_text(data_dir) == before
+
+
+def test_rotate_key_leaves_a_key_from_the_environment_alone(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(data_dir, "demo") == 0
+    capsys.readouterr()
+    monkeypatch.setenv("TRIVSEL_DATA_KEY", (data_dir / "data.key").read_text())
+    assert run(data_dir, "rotate-key") == 1
+    assert "TRIVSEL_DATA_KEY" in capsys.readouterr().err
+    assert not (data_dir / "data.key.new").exists()
+
+
+def test_rotate_key_refuses_while_the_app_holds_the_database_and_changes_nothing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "demo") == 0
+    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
+    holder = subprocess.Popen(  # stands in for the running app: it keeps the file open
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+            " sys.stdin.read()",
+            str(data_dir / config.DB_FILENAME),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert run(data_dir, "rotate-key") == 1
+    finally:
+        holder.communicate("", timeout=30)
+    assert "in use by another process" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before  # no data.key.new

@@ -1,9 +1,9 @@
-"""Logging in through a real browser, deep links and revocation of copied cookies."""
+"""Logging in through a real browser and deep links (sessions: test_session.py)."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import COOKIE_NAME, Server, log_in, wait_idle
+from tests.e2e.conftest import Server, log_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 ADMIN_PASSWORD = "a long admin secret"
@@ -72,34 +72,4 @@ def test_a_page_outside_the_users_list_cannot_be_opened_by_url(
     expect(page.get_by_role("heading", name="Trivsel og stress i MUS")).to_have_count(0)
 
 
-def test_a_cookie_copied_before_logout_no_longer_logs_in(
-    server: Server, page: Page, browser: Browser, tmp_path
-) -> None:
-    prepared(server, tmp_path)
-    server.start()
-    log_in(page, server.url, "boss", ADMIN_PASSWORD)
-    expect(page.get_by_role("button", name="Log ud")).to_be_visible()
-    stolen = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME]
-    assert stolen, "the login cookie was not written"
-
-    # The copied cookie works while the session lives...
-    thief = browser.new_context()
-    thief.add_cookies(stolen)
-    thief_page = thief.new_page()
-    thief_page.goto(server.url)
-    wait_idle(thief_page)
-    expect(thief_page.get_by_role("button", name="Log ud")).to_be_visible()
-    thief.close()
-
-    # ...and not after the user logged out.
-    page.get_by_role("button", name="Log ud").click()
-    wait_idle(page)
-    expect(page.get_by_label("Brugernavn")).to_be_visible()
-    thief = browser.new_context()
-    thief.add_cookies(stolen)
-    thief_page = thief.new_page()
-    thief_page.goto(server.url)
-    wait_idle(thief_page)
-    expect(thief_page.get_by_label("Brugernavn")).to_be_visible()
-    expect(thief_page.get_by_role("button", name="Log ud")).to_have_count(0)
-    thief.close()
+# A cookie copied before logout: tests/e2e/test_session.py, with the other session checks.
