@@ -18,6 +18,7 @@ from tests.conftest import REPO, chromium_path
 
 ARTIFACTS = REPO / "test-artifacts"
 START_TIMEOUT_S = 60
+PORT_ATTEMPTS = 3
 COOKIE_NAME = "trivselssnak_auth"
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
@@ -71,6 +72,19 @@ class Server:
         return done.stdout
 
     def start(self) -> "Server":
+        for _ in range(PORT_ATTEMPTS):
+            if self._launch():
+                return self
+            self.port = free_port()  # another process took the port before the server did
+        raise RuntimeError(f"no free port after {PORT_ATTEMPTS} attempts: {self.log()}")
+
+    def _launch(self) -> bool:
+        """Start the server; False if its port was taken meanwhile.
+
+        The health check counts only once this server's own log shows it listening on
+        the port: while it starts, another test's server (a suite running in parallel)
+        may have taken the port and would answer the check in its place.
+        """
         self.log_path = self.data_dir.parent / "server.log"
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -92,11 +106,17 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.process = None
+                if f"Port {self.port} is not available" in self.log():
+                    return False
                 raise RuntimeError(f"server exited: {self.log()}")
+            if f"127.0.0.1:{self.port}" not in self.log():
+                time.sleep(0.2)
+                continue
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:  # noqa: S310
                     if r.status == 200:
-                        return self
+                        return True
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"server did not answer /_stcore/health: {self.log()}")

@@ -8,7 +8,9 @@ in docs/screenshots/.
 """
 
 import re
+import signal
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,12 +50,40 @@ STALE = '[data-stale="true"]'  # an element the current run has not drawn (yet)
 
 
 @pytest.fixture(autouse=True)
-def server_log_on_failure(server: Server, request: pytest.FixtureRequest) -> Iterator[None]:
+def server_log_on_failure(
+    server: Server, page: Page, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Keep the server's log beside the page's screenshot and text when a journey fails."""
+    monkeypatch.setenv("PYTHONFAULTHANDLER", "1")  # SIGABRT prints every thread's stack
+    events: list[str] = []
+    page.on("console", lambda m: events.append(f"{time.time():.1f} console {m.type}: {m.text}"))
+    page.on(
+        "websocket",
+        lambda ws: (
+            events.append(f"{time.time():.1f} ws open {ws.url}"),
+            ws.on("close", lambda w: events.append(f"{time.time():.1f} ws close {w.url}")),
+            ws.on("socketerror", lambda e: events.append(f"{time.time():.1f} ws error {e}")),
+        ),
+    )
+    page.on(
+        "requestfailed", lambda r: events.append(f"{time.time():.1f} failed {r.url} {r.failure}")
+    )
     yield
     if getattr(request.node, "test_failed", False):
+        (ARTIFACTS / f"{request.node.name}.events.txt").write_text("\n".join(events))
+    if getattr(request.node, "test_failed", False):
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / f"{request.node.name}.server.log").write_text(server.log())
+        note = ""
+        if server.process is not None and server.process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=5) as r:  # noqa: S310
+                    note = f"health: {r.status}\n"
+            except OSError as exc:
+                note = f"health: {exc}\n"
+            server.process.send_signal(signal.SIGABRT)
+            server.process.wait(timeout=15)
+            server.process = None
+        (ARTIFACTS / f"{request.node.name}.server.log").write_text(note + server.log())
 
 
 @pytest.fixture(autouse=True)
