@@ -70,6 +70,7 @@ def server_log_on_failure(
     )
     yield
     if getattr(request.node, "test_failed", False):
+        ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"{request.node.name}.events.txt").write_text("\n".join(events))
     if getattr(request.node, "test_failed", False):
         ARTIFACTS.mkdir(exist_ok=True)
