@@ -3,6 +3,9 @@ benchmark's optional hooks installed first (chosen by environment variables).
 
 TRIVSEL_BENCH_PROFILE=PATH  cProfile every script run of the server into PATH (one run
                             at a time; neither py-spy nor pyinstrument is installed).
+TRIVSEL_BENCH_QUERIES=PATH  count and time every statement the app sends to DuckDB, by
+                            its SQL text, and write the totals to PATH (JSON) after each
+                            script run: how many queries a click costs.
 TRIVSEL_BENCH_NODELAY=1     set TCP_NODELAY on the server's listening socket, so every
                             accepted connection has it: what Streamlit 1.67's own socket
                             lacks (docs/performance.md, "40 ms"). Measures the effect of
@@ -18,6 +21,7 @@ import sys
 import threading
 
 PROFILE_ENV = "TRIVSEL_BENCH_PROFILE"
+QUERIES_ENV = "TRIVSEL_BENCH_QUERIES"
 NODELAY_ENV = "TRIVSEL_BENCH_NODELAY"
 REVERT_ENV = "TRIVSEL_BENCH_REVERT"
 FIXES = ("i18n", "freeze", "yaml")
@@ -25,10 +29,14 @@ FIXES = ("i18n", "freeze", "yaml")
 
 def install_profile(path: str) -> None:
     import cProfile
+    import time
 
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
-    profiler = cProfile.Profile()
+    # CPU time of the profiled thread, not wall time: a script thread that waits for the
+    # GIL (the event loop sending the run's messages) would otherwise charge the wait to
+    # whatever it was doing, a DuckDB query above all.
+    profiler = cProfile.Profile(time.thread_time)
     lock = threading.Lock()
     original = ScriptRunner._run_script
 
@@ -46,6 +54,43 @@ def install_profile(path: str) -> None:
             lock.release()
 
     ScriptRunner._run_script = profiled
+
+
+def install_query_log(path: str) -> None:
+    import json
+    import time
+
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    from core import db
+
+    totals: dict[str, list] = {}  # SQL text -> [statements, seconds]
+    runs = [0]
+    lock = threading.Lock()
+    execute, run_script = db.Cursor._execute, ScriptRunner._run_script
+
+    def timed(self, sql, params, fetch):
+        started = time.perf_counter()
+        try:
+            return execute(self, sql, params, fetch)
+        finally:
+            with lock:
+                entry = totals.setdefault(" ".join(sql.split()), [0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - started
+
+    def counted(self, *args, **kwargs):
+        try:
+            return run_script(self, *args, **kwargs)
+        finally:
+            with lock:
+                runs[0] += 1
+                text = json.dumps({"script_runs": runs[0], "statements": totals})
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+
+    db.Cursor._execute = timed
+    ScriptRunner._run_script = counted
 
 
 def install_nodelay() -> None:
@@ -94,6 +139,8 @@ def revert(fixes: set[str]) -> None:
 def main() -> None:
     if os.environ.get(PROFILE_ENV):
         install_profile(os.environ[PROFILE_ENV])
+    if os.environ.get(QUERIES_ENV):
+        install_query_log(os.environ[QUERIES_ENV])
     if os.environ.get(NODELAY_ENV):
         install_nodelay()
     if os.environ.get(REVERT_ENV):

@@ -2,7 +2,9 @@
 
 import functools
 import os
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,12 +13,20 @@ import pytest
 from cryptography.fernet import Fernet
 from streamlit.testing.v1 import AppTest
 
-from core import db, people, teams
+from core import db, people, rounds, settings, teams
 from core.crypto import cipher
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"  # the password every test user gets
 _HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory that does not exist yet; no keys come from the environment."""
+    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
+    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
+    return tmp_path / "data"
 
 
 @pytest.fixture
@@ -88,15 +98,95 @@ def _seed_org(cur: db.Cursor) -> Org:
     return Org(admin, manager, other_manager, team_id, other_team_id, employees, other)
 
 
+class OrgPeople:
+    """Short names for seeded_org's people, for a test's dataclass with an `org: Org` field."""
+
+    org: Org
+
+    @property
+    def anna(self) -> people.User:
+        return self.org.employees[0]
+
+    @property
+    def bent(self) -> people.User:
+        return self.org.employees[1]
+
+    @property
+    def mona(self) -> people.User:
+        return self.org.manager
+
+
+@dataclass(frozen=True)
+class OrgRound(OrgPeople):
+    """seeded_org and one round of team A."""
+
+    org: Org
+    round_id: int
+
+
+def open_round(cur: db.Cursor, manager: people.User, team_id: int, name: str = "MUS 2026") -> int:
+    """A round of the team, created and opened by its manager."""
+    round_id = rounds.create(cur, manager, team_id, name)
+    rounds.advance(cur, manager, round_id, rounds.OPEN)
+    return round_id
+
+
+def hold(cur: db.Cursor, round_id: int, employee: people.User, *raised: tuple[str, str]) -> int:
+    """A held conversation of the employee with their manager, in which these (theme,
+    polarity) pairs were raised; k frozen as opening a conversation freezes it. Its id."""
+    round_ = rounds.get(cur, round_id)
+    conversation_id = cur.value(
+        "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, held_at)"
+        " VALUES (?, ?, ?, ?, current_timestamp) RETURNING id",
+        [round_id, round_.team_id, employee.id, employee.manager_id],
+    )
+    cur.run("UPDATE rounds SET k = coalesce(k, ?) WHERE id = ?", [settings.load(cur).k, round_id])
+    for theme_id, polarity in raised:
+        cur.run(
+            "INSERT INTO conversation_themes VALUES (?, ?, ?)",
+            [conversation_id, theme_id, polarity],
+        )
+    return int(conversation_id)
+
+
+def team_in_closed_file(
+    path: Path, usernames: Iterable[str]
+) -> tuple[Path, bytes, list[people.User], int]:
+    """Manager mona's team of these people in an open round, in a new database file that
+    is closed again for other threads or processes to open: (path, key, staff, round id)."""
+    key = Fernet.generate_key()
+    database = db.connect(path, cipher(key))
+    cur = database.cursor()
+    manager = new_user(cur, "mona", people.MANAGER)
+    team_id = teams.create(cur, "Team A", manager.id)
+    staff = [new_user(cur, name, manager=manager, team_id=team_id) for name in usernames]
+    round_id = open_round(cur, manager, team_id)
+    database.close()
+    return path, key, staff, round_id
+
+
 @pytest.fixture
-def app_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def app_data_dir(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory for the app under test, with fast logins."""
-    data_dir = tmp_path / "data"
     monkeypatch.setenv("TRIVSEL_DATA_DIR", str(data_dir))
     monkeypatch.setenv("TRIVSEL_LOGIN_SLEEP_TIME", "0")
-    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
-    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
     return data_dir
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`python -m core.cli ARGS` in a process of its own, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def chromium_path() -> str:

@@ -5,8 +5,7 @@ import pytest
 from core import actions, rounds
 from core.db import Cursor
 from core.errors import InvalidInput, NotAllowed
-from tests.conftest import Org
-from tests.core.test_themes import open_round
+from tests.conftest import Org, open_round
 
 
 def test_the_manager_records_an_action_the_team_reads_it(cur: Cursor, seeded_org: Org) -> None:

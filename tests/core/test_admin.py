@@ -20,7 +20,7 @@ def actions(cur: Cursor) -> list[tuple[str, int | None, str]]:
     ]
 
 
-def open_round(cur: Cursor, team_id: int, k: int | None = None, state: str = "open") -> int:
+def insert_round(cur: Cursor, team_id: int, k: int | None = None, state: str = "open") -> int:
     """A round as the rounds and conversations modules leave it (k frozen or not)."""
     return int(
         cur.value(
@@ -144,7 +144,7 @@ def test_the_preparation_and_conversation_modules_refuse_an_admin(
     cur: Cursor, seeded_org: Org
 ) -> None:
     anna = seeded_org.employees[0]
-    round_id = open_round(cur, seeded_org.team_id)
+    round_id = insert_round(cur, seeded_org.team_id)
     cur.run(
         "INSERT INTO preparation_items (user_id, round_id, item_id, note_enc, shared)"
         " VALUES (?, ?, 'zone_1', ?, TRUE)",
@@ -247,33 +247,22 @@ def test_editing_a_person_changes_and_audits_each_kind_of_change(
     ]
 
 
+def edit(cur: Cursor, actor: people.User, target: people.User, **changes) -> admin.Person:
+    """admin.update_person with the target's own values but for `changes`."""
+    unchanged = {
+        "name": target.name,
+        "email": target.email,
+        "roles": target.roles,
+        "manager_id": target.manager_id,
+        "team_id": target.team_id,
+    }
+    return admin.update_person(cur, actor, target.id, **{**unchanged, **changes})
+
+
 def test_an_unchanged_edit_logs_nothing(cur: Cursor, seeded_org: Org) -> None:
-    anna = seeded_org.employees[0]
     before = actions(cur)
-    admin.update_person(
-        cur,
-        seeded_org.admin,
-        anna.id,
-        name=anna.name,
-        email=anna.email,
-        roles=anna.roles,
-        manager_id=anna.manager_id,
-        team_id=anna.team_id,
-    )
+    edit(cur, seeded_org.admin, seeded_org.employees[0])
     assert actions(cur) == before
-
-
-def edit_roles(cur: Cursor, actor: people.User, target: people.User, roles: set[str]) -> None:
-    admin.update_person(
-        cur,
-        actor,
-        target.id,
-        name=target.name,
-        email=target.email,
-        roles=frozenset(roles),
-        manager_id=target.manager_id,
-        team_id=target.team_id,
-    )
 
 
 def test_the_last_active_admin_cannot_drop_the_admin_role(
@@ -281,12 +270,12 @@ def test_the_last_active_admin_cannot_drop_the_admin_role(
 ) -> None:
     me = seeded_org.admin
     with pytest.raises(Conflict) as refused:
-        edit_roles(cur, me, me, {people.EMPLOYEE})
+        edit(cur, me, me, roles=frozenset({people.EMPLOYEE}))
     assert refused.value.key == "errors.last_admin"
     assert people.get(cur, me.id).has(people.ADMIN)
     # With a second active admin it is allowed.
     make_user("hr2", people.ADMIN)
-    edit_roles(cur, me, me, {people.EMPLOYEE})
+    edit(cur, me, me, roles=frozenset({people.EMPLOYEE}))
     assert people.get(cur, me.id).roles == {people.EMPLOYEE}
 
 
@@ -295,13 +284,13 @@ def test_a_deactivated_admin_does_not_count_as_the_last_one(
 ) -> None:
     gone = make_user("gone", people.ADMIN)
     admin.deactivate(cur, seeded_org.admin, gone.id, NOW)
-    edit_roles(cur, seeded_org.admin, people.get(cur, gone.id), {people.EMPLOYEE})
+    edit(cur, seeded_org.admin, people.get(cur, gone.id), roles=frozenset({people.EMPLOYEE}))
     assert people.get(cur, gone.id).roles == {people.EMPLOYEE}
 
 
 def test_a_manager_with_a_team_keeps_the_manager_role(cur: Cursor, seeded_org: Org) -> None:
     with pytest.raises(Conflict) as refused:
-        edit_roles(cur, seeded_org.admin, seeded_org.manager, {people.EMPLOYEE})
+        edit(cur, seeded_org.admin, seeded_org.manager, roles=frozenset({people.EMPLOYEE}))
     assert refused.value.key == "errors.still_manager"
     assert refused.value.params == {"teams": 1, "reports": 5}
 
@@ -309,17 +298,8 @@ def test_a_manager_with_a_team_keeps_the_manager_role(cur: Cursor, seeded_org: O
 @pytest.mark.parametrize("field", ["name", "email"])
 def test_a_bad_name_or_email_is_refused(cur: Cursor, seeded_org: Org, field: str) -> None:
     anna = seeded_org.employees[0]
-    values = {"name": anna.name, "email": anna.email, field: "x\n" if field == "name" else "no"}
     with pytest.raises(InvalidInput):
-        admin.update_person(
-            cur,
-            seeded_org.admin,
-            anna.id,
-            roles=anna.roles,
-            manager_id=anna.manager_id,
-            team_id=anna.team_id,
-            **values,
-        )
+        edit(cur, seeded_org.admin, anna, **{field: "x\n" if field == "name" else "no"})
     assert people.get(cur, anna.id).name == "Anna"
 
 
@@ -328,15 +308,9 @@ def test_someone_cannot_be_their_own_manager_or_join_a_missing_team(
 ) -> None:
     mona = seeded_org.manager
     with pytest.raises(InvalidInput):
-        admin.update_person(
-            cur, seeded_org.admin, mona.id, name="Mona", email="", roles=mona.roles,
-            manager_id=mona.id, team_id=None,
-        )  # fmt: skip
+        edit(cur, seeded_org.admin, mona, manager_id=mona.id)
     with pytest.raises(NotFound):
-        admin.update_person(
-            cur, seeded_org.admin, mona.id, name="Mona", email="", roles=mona.roles,
-            manager_id=None, team_id=999,
-        )  # fmt: skip
+        edit(cur, seeded_org.admin, mona, team_id=999)
 
 
 def test_a_deactivated_person_cannot_log_in_and_their_sessions_end(
@@ -442,7 +416,7 @@ def test_moving_a_person_keeps_earlier_records_with_the_old_team(
     cur: Cursor, seeded_org: Org
 ) -> None:
     anna = seeded_org.employees[0]
-    round_id = open_round(cur, seeded_org.team_id)
+    round_id = insert_round(cur, seeded_org.team_id)
     cur.run(
         "INSERT INTO conversations (round_id, team_id, employee_id, manager_id)"
         " VALUES (?, ?, ?, ?)",
@@ -517,8 +491,8 @@ def test_one_bad_value_stores_none_of_the_others(cur: Cursor, seeded_org: Org) -
 def test_k_cannot_change_while_an_open_round_has_another_frozen_k(
     cur: Cursor, seeded_org: Org
 ) -> None:
-    open_round(cur, seeded_org.team_id, k=3)
-    open_round(cur, seeded_org.other_team_id, k=None)  # no conversation yet: not frozen
+    insert_round(cur, seeded_org.team_id, k=3)
+    insert_round(cur, seeded_org.other_team_id, k=None)  # no conversation yet: not frozen
     assert [(r.team, r.k) for r in admin.frozen_k_rounds(cur, seeded_org.admin)] == [("Team A", 3)]
     with pytest.raises(Conflict) as refused:
         admin.set_setting(cur, seeded_org.admin, "k", "5")
@@ -532,7 +506,7 @@ def test_k_cannot_change_while_an_open_round_has_another_frozen_k(
 
 
 def test_k_may_change_once_rounds_with_a_frozen_k_are_closed(cur: Cursor, seeded_org: Org) -> None:
-    open_round(cur, seeded_org.team_id, k=3, state="closed")
+    insert_round(cur, seeded_org.team_id, k=3, state="closed")
     assert admin.set_setting(cur, seeded_org.admin, "k", "5")
     assert settings.load(cur).k == 5
 

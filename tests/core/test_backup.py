@@ -10,16 +10,9 @@ from cryptography.fernet import Fernet
 from core import auth, backup, cli, config, db, people, teams
 from core.crypto import cipher
 from core.errors import InvalidInput, NotAllowed
-from tests.conftest import PASSWORD, Org, new_user
+from tests.conftest import PASSWORD, Org, new_user, run_cli
 
 NOW = 1_800_000_000.0
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
-    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
-    return tmp_path / "data"
 
 
 def open_app_db(data_dir: Path) -> db.Database:
@@ -256,16 +249,7 @@ def test_a_restore_is_refused_while_the_app_has_the_database_open(
     running = open_app_db(data_dir)  # the app holds the file
     try:
         # DuckDB's lock is per process; a second process is what the CLI would be.
-        import subprocess
-        import sys
-
-        done = subprocess.run(
-            [sys.executable, "-m", "core.cli", "--data-dir", str(data_dir), "restore", str(saved)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
+        done = run_cli("--data-dir", str(data_dir), "restore", str(saved))
     finally:
         running.close()
     assert done.returncode == 1

@@ -11,13 +11,6 @@ from core.auth import LoginOutcome, check_login
 NOW = 1_800_000_000.0
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
-    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
-    return tmp_path / "data"
-
-
 def run(data_dir: Path, *args: str, stdin: str = "") -> int:
     import sys
 

@@ -5,8 +5,7 @@ import pytest
 from core import actions, content, exports, handout, themes
 from core.db import Cursor
 from core.errors import NotAllowed
-from tests.conftest import Org
-from tests.core.test_themes import hold, open_round
+from tests.conftest import Org, hold, open_round
 
 S, P = themes.STRAINING, themes.PROTECTIVE
 DA = content.load().get("da")

@@ -12,7 +12,7 @@ from core import audit, content, conversations, exports, mydata, people, prepara
 from core.admin import deactivate
 from core.db import Cursor
 from core.errors import NotAllowed
-from tests.conftest import Org
+from tests.conftest import Org, OrgPeople, open_round
 
 NOW = 1_780_000_000.0  # an injected clock: 2026-05-28 20:26:40 UTC
 LATER = NOW + 86_400
@@ -23,37 +23,19 @@ DA, EN = content.load().get("da"), content.load().get("en")
 
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(OrgPeople):
     """Round 1 (closed, anna's talk held) and round 2 (open) of team A."""
 
     org: Org
     first: int
     second: int
 
-    @property
-    def anna(self) -> people.User:
-        return self.org.employees[0]
-
-    @property
-    def bent(self) -> people.User:
-        return self.org.employees[1]
-
-    @property
-    def mona(self) -> people.User:
-        return self.org.manager
-
-
-def new_round(cur: Cursor, org: Org, name: str) -> int:
-    round_id = rounds.create(cur, org.manager, org.team_id, name)
-    rounds.advance(cur, org.manager, round_id, rounds.OPEN)
-    return round_id
-
 
 @pytest.fixture
 def s(cur: Cursor, seeded_org: Org) -> Setting:
     org = seeded_org
     anna, bent, mona = org.employees[0], org.employees[1], org.manager
-    first = new_round(cur, org, "MUS 2025")
+    first = open_round(cur, mona, org.team_id, "MUS 2025")
     preparation.save_note(cur, anna, first, Q1, "ANNA held shared æøå", NOW)
     preparation.share(cur, anna, first, Q1, NOW)
     preparation.save_note(cur, anna, first, Q2, "ANNA private in round one", NOW)
@@ -77,7 +59,7 @@ def s(cur: Cursor, seeded_org: Org) -> Setting:
     preparation.shared_view(cur, mona, bent.id, first, now=NOW)
     rounds.advance(cur, mona, first, rounds.CLOSED)
 
-    second = new_round(cur, org, "MUS 2026")
+    second = open_round(cur, mona, org.team_id, "MUS 2026")
     preparation.save_note(cur, anna, second, PREP, "ANNA shared, talk not held", NOW)
     preparation.share(cur, anna, second, PREP, NOW)
     preparation.save_note(cur, anna, second, Q3, "ANNA private in round two", NOW)

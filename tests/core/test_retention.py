@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from core import cli, config, db, retention, settings
+from core import cli, config, db, people, retention, settings
 from core.db import Cursor
 from core.errors import NotAllowed
-from tests.conftest import Org, new_user
+from tests.conftest import Org, hold, new_user
 
 DAY = 86_400
 NOW = 1_800_000_000.0
@@ -49,15 +49,9 @@ def prepare(cur: Cursor, user_id: int, round_id: int, note: str, zone: str | Non
     )
 
 
-def held_conversation(cur: Cursor, org: Org, round_id: int, employee_id: int) -> None:
-    conversation_id = cur.value(
-        "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, held_at)"
-        " VALUES (?, ?, ?, ?, current_timestamp) RETURNING id",
-        [round_id, org.team_id, employee_id, org.manager.id],
-    )
-    cur.run(
-        "INSERT INTO conversation_themes VALUES (?, 'workload', 'straining')", [conversation_id]
-    )
+def held_conversation(cur: Cursor, round_id: int, employee: people.User) -> None:
+    """A held conversation with a theme and an agreement: the manager's record."""
+    conversation_id = hold(cur, round_id, employee, ("workload_time_pressure", "straining"))
     cur.run(
         "INSERT INTO agreements (conversation_id, text_enc) VALUES (?, ?)",
         [conversation_id, cur.cipher.encrypt("Fewer meetings")],
@@ -86,7 +80,7 @@ def history(cur: Cursor, seeded_org: Org) -> dict[str, int]:
     for name, round_id in rounds.items():
         prepare(cur, anna.id, round_id, f"anna {name}", "risk")
         prepare(cur, bent.id, round_id, f"bent {name}", None)
-    held_conversation(cur, seeded_org, rounds["old"], anna.id)
+    held_conversation(cur, rounds["old"], anna)
     return rounds
 
 

@@ -4,8 +4,7 @@ import pytest
 
 from core import actions, config, db, rotation
 from core.errors import ConfigError
-from tests.conftest import _seed_org
-from tests.core.test_themes import open_round
+from tests.conftest import _seed_org, open_round
 
 
 @pytest.fixture

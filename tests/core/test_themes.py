@@ -8,30 +8,7 @@ from core import people, rounds, teams, themes
 from core import settings as org_settings
 from core.db import Cursor
 from core.errors import NotAllowed
-from tests.conftest import Org, new_user
-
-
-def open_round(cur: Cursor, manager: people.User, team_id: int, name: str = "MUS") -> int:
-    round_id = rounds.create(cur, manager, team_id, name)
-    rounds.advance(cur, manager, round_id, rounds.OPEN)
-    return round_id
-
-
-def hold(cur: Cursor, round_id: int, employee: people.User, *raised: tuple[str, str]) -> None:
-    """A held conversation in which the employee raised these (theme, polarity) pairs."""
-    round_ = rounds.get(cur, round_id)
-    conversation_id = cur.value(
-        "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, held_at)"
-        " VALUES (?, ?, ?, ?, current_timestamp) RETURNING id",
-        [round_id, round_.team_id, employee.id, employee.manager_id],
-    )
-    cur.run("UPDATE rounds SET k = coalesce(k, ?) WHERE id = ?", [3, round_id])
-    for theme_id, polarity in raised:
-        cur.run(
-            "INSERT INTO conversation_themes VALUES (?, ?, ?)",
-            [conversation_id, theme_id, polarity],
-        )
-
+from tests.conftest import Org, hold, new_user, open_round
 
 S, P = themes.STRAINING, themes.PROTECTIVE
 

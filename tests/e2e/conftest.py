@@ -1,25 +1,20 @@
 """Browser tests: a real server on 127.0.0.1 with a fresh data directory, driven by
 Playwright in Debian's Chromium. Each server is stopped by the test that started it."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import REPO, chromium_path
+from bench.server import APP, StreamlitServer
+from tests.conftest import REPO, chromium_path, run_cli
 
 ARTIFACTS = REPO / "test-artifacts"
-START_TIMEOUT_S = 60
-PORT_ATTEMPTS = 3
 COOKIE_NAME = "trivselssnak_auth"
+ADMIN_PASSWORD = "a long admin secret"  # the password of the admin create_admin() makes
+STALE = '[data-stale="true"]'  # an element the current run has not drawn (yet)
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -31,109 +26,42 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Server(StreamlitServer):
+    """The app on 127.0.0.1 (bench/server.py's launcher) with a fresh data directory and
+    its log beside that directory.
 
+    start() counts the server as started only once its own log shows its port (another
+    test's server may have taken the port meanwhile; then it tries a new one), and the
+    fixture below stops it by its PID.
+    """
 
-@dataclass
-class Server:
-    data_dir: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-    log_path: Path | None = None
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(APP, data_dir, data_dir.parent / "server.log", own_log=True)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "TRIVSEL_DATA_DIR": str(self.data_dir),
-            "TRIVSEL_LOGIN_SLEEP_TIME": "0",
-        }
+    def log(self) -> str:
+        """The whole log: tests search it and keep it beside a failure's screenshot."""
+        return self.log_text()
 
     def cli(self, *args: str, stdin: str = "") -> str:
         """Run `python -m core.cli` on this server's data (only while it is stopped)."""
         assert self.process is None, "DuckDB allows one writer: stop the server first"
-        done = subprocess.run(
-            [sys.executable, "-m", "core.cli", *args],
-            cwd=REPO,
-            env=self.env(),
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_cli(*args, env=self.env(), stdin=stdin)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def start(self) -> "Server":
-        for _ in range(PORT_ATTEMPTS):
-            if self._launch():
-                return self
-            self.port = free_port()  # another process took the port before the server did
-        raise RuntimeError(f"no free port after {PORT_ATTEMPTS} attempts: {self.log()}")
-
-    def _launch(self) -> bool:
-        """Start the server; False if its port was taken meanwhile.
-
-        The health check counts only once this server's own log shows it listening on
-        the port: while it starts, another test's server (a suite running in parallel)
-        may have taken the port and would answer the check in its place.
-        """
-        self.log_path = self.data_dir.parent / "server.log"
-        log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.address=127.0.0.1",
-                f"--server.port={self.port}",
-                "--server.headless=true",
-            ],
-            cwd=REPO,
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    def create_admin(self, username: str = "boss", password: str = ADMIN_PASSWORD) -> None:
+        self.cli(
+            "create-admin",
+            f"--username={username}",
+            f"--name={username.capitalize()}",
+            "--password-stdin",
+            stdin=password + "\n",
         )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.process = None
-                if f"Port {self.port} is not available" in self.log():
-                    return False
-                raise RuntimeError(f"server exited: {self.log()}")
-            if f"127.0.0.1:{self.port}" not in self.log():
-                time.sleep(0.2)
-                continue
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:  # noqa: S310
-                    if r.status == 200:
-                        return True
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not answer /_stcore/health: {self.log()}")
 
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
-        self.process = None
-
-    def log(self) -> str:
-        return self.log_path.read_text() if self.log_path and self.log_path.exists() else ""
+    def demo(self) -> dict[str, str]:
+        """The demo organisation (on an empty database): each username's password."""
+        lines = self.cli("demo").splitlines()
+        return {line.split()[1]: line.split()[2] for line in lines if len(line.split()) == 3}
 
 
 @pytest.fixture
@@ -210,6 +138,22 @@ def wait_idle(page: Page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
+
+
+def settle(page: Page) -> None:
+    """Wait until the run is over and no element of the previous run is left.
+
+    A quick run never shows the status widget, and while it streams, the previous run's
+    elements are still on the page: a click on one of those would be lost.
+    """
+    wait_idle(page)
+    try:
+        page.wait_for_function(f"() => !document.querySelector('{STALE}')")
+    except PlaywrightError:
+        left = page.locator(STALE).evaluate_all(
+            "found => found.map(e => e.outerHTML.slice(0, 300))"
+        )
+        raise AssertionError(f"elements of an earlier run stayed on the page: {left}") from None
 
 
 def log_in(page: Page, url: str, username: str, password: str) -> None:

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, log_in, wait_idle
+from tests.e2e.conftest import ADMIN_PASSWORD, Server, log_in, settle
 
 pytestmark = pytest.mark.e2e
-ADMIN_PASSWORD = "a long admin secret"
 NEW_PASSWORD = "a brand new long secret"
 HEADER = "username,name,email,roles,manager,team\n"
 BAD_CSV = HEADER + "mia,Mia Leder,,manager,,\nnils,Nils Ansat,,employee,nobody,Lager\n"
@@ -17,14 +16,13 @@ GOOD_CSV = HEADER + "mia,Mia Leder,,manager,,\nnils,Nils Ansat,,employee,mia,Lag
 TEMPORARY_PASSWORD = re.compile(r"^\s*[A-Za-z0-9_-]{16}\s*$")
 
 
-def settle(page: Page) -> None:
-    """Wait until the run is over and no element of the previous run is left.
-
-    A quick run never shows the status widget, and while it streams, the previous run's
-    buttons are still on the page: a click on one of those would be lost.
-    """
-    wait_idle(page)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
+def admin_logged_in(server: Server, page: Page) -> None:
+    """An admin made with the CLI, logged in on the started server."""
+    server.create_admin()
+    server.start()
+    log_in(page, server.url, "boss", ADMIN_PASSWORD)
+    page.reload()  # a fresh load on the cookie: no late login rerun in the middle
+    settle(page)
 
 
 def open_section(page: Page, name: str) -> None:
@@ -51,17 +49,7 @@ def search_people(page: Page, text: str, found: int) -> None:
 def test_an_admin_imports_people_and_resets_a_password_that_then_works(
     server: Server, page: Page
 ) -> None:
-    server.cli(
-        "create-admin",
-        "--username=boss",
-        "--name=Boss",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
-    server.start()
-    log_in(page, server.url, "boss", ADMIN_PASSWORD)
-    page.reload()  # a fresh load on the cookie: no late login rerun in the middle
-    settle(page)
+    admin_logged_in(server, page)
     expect(page.get_by_role("heading", name="Administration")).to_be_visible()
 
     # A file with one bad line: the line is reported and nobody is imported.
@@ -116,17 +104,7 @@ def test_an_admin_imports_people_and_resets_a_password_that_then_works(
 def test_a_backup_downloaded_in_the_browser_restores_from_the_command_line(
     server: Server, page: Page, tmp_path: Path
 ) -> None:
-    server.cli(
-        "create-admin",
-        "--username=boss",
-        "--name=Boss",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
-    server.start()
-    log_in(page, server.url, "boss", ADMIN_PASSWORD)
-    page.reload()
-    settle(page)
+    admin_logged_in(server, page)
     open_section(page, "Backup og sletning")
     expect(page.get_by_text("uden data.key kan noterne i backuppen ikke læses")).to_be_visible()
     with page.expect_download() as download:

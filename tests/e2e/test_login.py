@@ -3,10 +3,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, log_in, wait_idle
+from tests.e2e.conftest import ADMIN_PASSWORD, Server, log_in, wait_idle
 
 pytestmark = pytest.mark.e2e
-ADMIN_PASSWORD = "a long admin secret"
 CSV = (
     "username,name,email,roles,manager,team\n"
     "mia,Mia Leder,,manager,,\n"
@@ -16,13 +15,7 @@ CSV = (
 
 def prepared(server: Server, tmp_path) -> dict[str, str]:
     """An admin from the CLI and an imported team; returns the imported first passwords."""
-    server.cli(
-        "create-admin",
-        "--username=boss",
-        "--name=Boss",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
+    server.create_admin()
     people = tmp_path / "people.csv"
     people.write_text(CSV)
     logins = server.cli("import-users", str(people))

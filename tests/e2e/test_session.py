@@ -14,31 +14,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from core import config, db
-from tests.e2e.conftest import COOKIE_NAME, Server, log_in, wait_idle
+from tests.e2e.conftest import ADMIN_PASSWORD, COOKIE_NAME, Server, log_in, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
-ADMIN_PASSWORD = "a long admin secret"
 XSRF_COOKIE = "_streamlit_xsrf"
 WRONG = "Brugernavn eller adgangskode er forkert."
 LOCKED = "For mange forkerte forsøg. Prøv igen om 15 minutter."
 SECONDS_PER_DAY = 86_400
 COOKIE_LOGIN_MS = 8_000  # a good cookie logs in well within this on a loaded machine
-
-
-def with_admin(server: Server) -> Server:
-    server.cli(
-        "create-admin",
-        "--username=boss",
-        "--name=Boss",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
-    return server.start()
-
-
-def settle(page: Page) -> None:
-    wait_idle(page)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
 
 
 def opens_as_someone(browser: Browser, url: str, cookies: list[dict]) -> bool:
@@ -66,7 +49,8 @@ def opens_as_someone(browser: Browser, url: str, cookies: list[dict]) -> bool:
 def test_a_cookie_copied_before_logout_no_longer_logs_in(
     server: Server, page: Page, browser: Browser
 ) -> None:
-    with_admin(server)
+    server.create_admin()
+    server.start()
     log_in(page, server.url, "boss", ADMIN_PASSWORD)
     expect(page.get_by_role("button", name="Log ud")).to_be_visible()
     stolen = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME]
@@ -119,7 +103,8 @@ def shift_login_attempts(server: Server, seconds: float) -> None:
 def test_six_wrong_passwords_lock_the_username_for_15_minutes_unknown_names_alike(
     server: Server, page: Page, browser: Browser
 ) -> None:
-    with_admin(server)
+    server.create_admin()
+    server.start()
     said: dict[str, list[str]] = {}
     for username in ("boss", "nobody"):
         context = browser.new_context()
@@ -141,7 +126,8 @@ def test_six_wrong_passwords_lock_the_username_for_15_minutes_unknown_names_alik
 
 
 def test_the_cookies_carry_the_documented_flags(server: Server, page: Page) -> None:
-    with_admin(server)
+    server.create_admin()
+    server.start()
     logged_in_at = time.time()
     log_in(page, server.url, "boss", ADMIN_PASSWORD)
     cookies = {c["name"]: c for c in page.context.cookies()}

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core import db, people
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, settle
 from tests.e2e.test_journeys import (
     enter,
     heading,
@@ -17,7 +17,6 @@ from tests.e2e.test_journeys import (
     question_expander,
     seed,
     server_log_on_failure,  # noqa: F401
-    settle,
     write_note,
 )
 from ui import navigation

@@ -11,13 +11,6 @@ pytestmark = pytest.mark.e2e
 AT_LEAST_3_S = re.compile(r"^(00:0[3-9]|00:[1-5]\d|\d\d:\d\d)$")
 
 
-def demo_logins(server: Server) -> dict[str, str]:
-    """The demo organisation, seeded while the server is stopped. Its first four employees
-    already had their conversation; frederik has not."""
-    lines = server.cli("demo").splitlines()
-    return {line.split()[1]: line.split()[2] for line in lines if len(line.split()) == 3}
-
-
 def timer_frame(page: Page) -> FrameLocator:
     return page.frame_locator("iframe[title='Tid til punktet']")
 
@@ -35,7 +28,7 @@ def open_conversation(page: Page, server: Server, password: str) -> None:
 
 
 def test_the_timer_keeps_running_through_a_reload(server: Server, page: Page) -> None:
-    password = demo_logins(server)["mette"]
+    password = server.demo()["mette"]  # frederik is the one demo employee not talked to yet
     server.start()
     open_conversation(page, server, password)
     clock = timer_frame(page).locator("#trivsel-timer-clock")
@@ -58,7 +51,7 @@ def test_the_timer_keeps_running_through_a_reload(server: Server, page: Page) ->
 
 
 def test_typing_while_the_timer_runs_is_not_lost(server: Server, page: Page) -> None:
-    password = demo_logins(server)["mette"]
+    password = server.demo()["mette"]
     server.start()
     open_conversation(page, server, password)
     page.get_by_role("button", name="Start").click()

@@ -7,11 +7,8 @@ runs it) prints the same kind of message and fails. Neither writes anything: eve
 in the data directory keeps its bytes and no file appears or disappears.
 """
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +16,7 @@ import duckdb
 import pytest
 
 from core import config, content, db
-from tests.conftest import REPO, _seed_org, new_app
+from tests.conftest import _seed_org, new_app, run_cli
 from ui import resources
 
 DB_FILE = config.DB_FILENAME
@@ -96,18 +93,13 @@ BROKEN: dict[str, tuple[Callable[[Path, Path], None], Callable[[Path], tuple[str
 
 
 @pytest.fixture
-def installation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def installation(app_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data directory with keys and a database holding an organisation."""
-    data_dir = tmp_path / "data"
-    monkeypatch.setenv("TRIVSEL_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("TRIVSEL_LOGIN_SLEEP_TIME", "0")
-    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
-    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
     monkeypatch.delenv(content.CONTENT_DIR_VARIABLE, raising=False)
-    database = db.open_database(config.load(data_dir))
+    database = db.open_database(config.load(app_data_dir))
     _seed_org(database.cursor())
     database.close()
-    return data_dir
+    return app_data_dir
 
 
 def break_it(name: str, data_dir: Path, tmp_path: Path, monkeypatch) -> tuple[str, ...]:
@@ -170,16 +162,7 @@ def test_the_cli_stops_with_a_message_and_writes_nothing(
     expected = break_it(name, installation, tmp_path, monkeypatch)
     before = snapshot(installation, tmp_path / "content")
     args, stdin = CLI_COMMANDS[command]
-    done = subprocess.run(
-        [sys.executable, "-m", "core.cli", *args],
-        cwd=REPO,
-        env=dict(os.environ),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli(*args, stdin=stdin)
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
     assert done.stderr.startswith("error: "), done.stderr

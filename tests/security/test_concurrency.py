@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from core import content, db, people, preparation, rounds, teams
+from core import content, db, people, preparation
 from core.crypto import cipher
 from core.errors import Conflict, TrivselError
-from tests.conftest import Org, log_in, new_app, new_user, texts
+from tests.conftest import Org, log_in, new_app, open_round, team_in_closed_file, texts
 from ui import state
 
 THREADS = 50
@@ -44,17 +44,7 @@ class Tally:
 @pytest.fixture
 def crowd(tmp_path: Path) -> tuple[Path, bytes, list[people.User], int]:
     """A team of EMPLOYEES people in an open round, in a closed database file."""
-    key = Fernet.generate_key()
-    path = tmp_path / "crowd.duckdb"
-    database = db.connect(path, cipher(key))
-    cur = database.cursor()
-    manager = new_user(cur, "mona", people.MANAGER)
-    team_id = teams.create(cur, "Team A", manager.id)
-    staff = [new_user(cur, f"e{i:02d}", manager=manager, team_id=team_id) for i in range(EMPLOYEES)]
-    round_id = rounds.create(cur, manager, team_id, "MUS 2026")
-    rounds.advance(cur, manager, round_id, rounds.OPEN)
-    database.close()
-    return path, key, staff, round_id
+    return team_in_closed_file(tmp_path / "crowd.duckdb", (f"e{i:02d}" for i in range(EMPLOYEES)))
 
 
 def targets(thread: int, staff: list[people.User]) -> list[tuple[people.User, str]]:
@@ -204,8 +194,7 @@ def test_the_busy_message_exists_in_every_language() -> None:
 def test_the_employee_page_shows_busy_and_keeps_the_typed_text(
     app_db: db.Cursor, app_org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    round_id = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, app_org.manager, round_id, rounds.OPEN)
+    round_id = open_round(app_db, app_org.manager, app_org.team_id)
     real_save = preparation.save_note
 
     def busy(*args, **kwargs):

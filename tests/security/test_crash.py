@@ -15,11 +15,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 
-from core import db, people, preparation, rounds, teams
+from core import db, people, preparation
 from core.crypto import cipher
-from tests.conftest import REPO, new_user
+from tests.conftest import REPO, team_in_closed_file
 
 ACKS_BEFORE_KILL = 150  # per child: enough that the kill comes in the middle of the stream
 KILLS = 3
@@ -51,17 +50,7 @@ CHILD = textwrap.dedent(
 
 @pytest.fixture
 def installation(tmp_path: Path) -> tuple[Path, bytes, list[people.User], int]:
-    key = Fernet.generate_key()
-    path = tmp_path / "crash.duckdb"
-    database = db.connect(path, cipher(key))
-    cur = database.cursor()
-    manager = new_user(cur, "mona", people.MANAGER)
-    team_id = teams.create(cur, "Team A", manager.id)
-    staff = [new_user(cur, name, manager=manager, team_id=team_id) for name in ("anna", "bent")]
-    round_id = rounds.create(cur, manager, team_id, "MUS 2026")
-    rounds.advance(cur, manager, round_id, rounds.OPEN)
-    database.close()
-    return path, key, staff, round_id
+    return team_in_closed_file(tmp_path / "crash.duckdb", ("anna", "bent"))
 
 
 def run_and_kill(path: Path, key: bytes, staff, round_id: int, start: int) -> dict:

@@ -17,20 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from core import actions, backup, config, conversations, db, preparation, rotation, rounds, teams
+from core import actions, backup, config, conversations, db, preparation, rotation, teams
 from core.crypto import cipher
 from core.errors import ConfigError
-from tests.conftest import _seed_org
+from tests.conftest import _seed_org, open_round
 
 SECRET = f"hemmelig-{uuid.uuid4().hex}"  # never stored as plain text
 PLAIN = f"synlig-{uuid.uuid4().hex}"  # stored as plain text on purpose (a team's name)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("TRIVSEL_DATA_KEY", raising=False)
-    monkeypatch.delenv("TRIVSEL_COOKIE_KEY", raising=False)
-    return tmp_path / "data"
 
 
 def write_everything(cur: db.Cursor) -> None:
@@ -39,8 +32,7 @@ def write_everything(cur: db.Cursor) -> None:
     mona, anna = org.manager, org.employees[0]
     teams.create(cur, PLAIN)
     now = time.time()
-    round_id = rounds.create(cur, mona, org.team_id, "MUS 2026")
-    rounds.advance(cur, mona, round_id, rounds.OPEN)
+    round_id = open_round(cur, mona, org.team_id)
     preparation.save_note(cur, anna, round_id, "preparation", f"{SECRET} privat", now)
     preparation.save_note(cur, anna, round_id, "zone_1", f"{SECRET} delt", now)
     preparation.share(cur, anna, round_id, "zone_1", now)

@@ -38,7 +38,7 @@ from core import (
 from core import settings as org_settings
 from core.db import Cursor
 from core.errors import TrivselError
-from tests.conftest import Org, log_in, new_app, texts
+from tests.conftest import Org, log_in, new_app, open_round, texts
 from ui.render import escape_markdown
 
 TEXTS = content.load()
@@ -117,8 +117,7 @@ def attempt(call):
 @pytest.fixture
 def world(cur: Cursor, seeded_org: Org) -> tuple[Cursor, Org, int, int]:
     """Team A's open round and anna's conversation in it."""
-    round_id = rounds.create(cur, seeded_org.manager, seeded_org.team_id, "MUS 2026")
-    rounds.advance(cur, seeded_org.manager, round_id, rounds.OPEN)
+    round_id = open_round(cur, seeded_org.manager, seeded_org.team_id)
     anna = seeded_org.employees[0]
     talk = conversations.open_conversation(cur, seeded_org.manager, anna.id, round_id)
     return cur, seeded_org, round_id, talk.id
@@ -423,8 +422,7 @@ def test_a_hostile_note_is_literal_text_for_its_author_and_the_manager(
     app_db: Cursor, app_org: Org
 ) -> None:
     mona, anna = app_org.manager, app_org.employees[0]
-    round_id = rounds.create(app_db, mona, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, mona, round_id, rounds.OPEN)
+    round_id = open_round(app_db, mona, app_org.team_id)
     preparation.save_note(app_db, anna, round_id, "zone_1", NASTY, time.time())
     preparation.share(app_db, anna, round_id, "zone_1", time.time())
     talk = conversations.open_conversation(app_db, mona, anna.id, round_id)

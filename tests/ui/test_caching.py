@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from core import preparation, rounds, settings
+from core import preparation, settings
 from core.db import Cursor
-from tests.conftest import REPO, Org, log_in, new_app, texts
+from tests.conftest import REPO, Org, log_in, new_app, open_round, texts
 from ui import state
 
 # Process-wide caches of data that belongs to no user; file: function names.
@@ -93,8 +93,7 @@ def test_a_new_default_language_shows_at_the_next_click(app_db: Cursor, app_org:
 
 def test_a_note_reaches_only_its_writer_in_a_shared_process(app_db: Cursor, app_org: Org) -> None:
     anna = app_org.employees[0]
-    round_id = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, app_org.manager, round_id, rounds.OPEN)
+    round_id = open_round(app_db, app_org.manager, app_org.team_id)
     secret = "Anna's private note about her sleep"
     preparation.save_note(app_db, anna, round_id, "preparation", secret, time.time())
 

@@ -8,9 +8,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from core import audit, auth, content, conversations, mydata, people, preparation, rounds
+from core import audit, auth, content, conversations, mydata, people, preparation
 from core.db import Cursor
-from tests.conftest import PASSWORD, Org, log_in, new_app, texts, widget
+from tests.conftest import PASSWORD, Org, log_in, new_app, open_round, texts, widget
 from ui import state
 
 NOW = 1_780_000_000.0  # an injected clock: 2026-05-28 20:26:40 UTC
@@ -43,8 +43,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], str | b
 def round_id(app_db: Cursor, app_org: Org) -> int:
     """Team A's open round: anna and bent wrote notes; anna shared one and placed herself."""
     anna, bent = app_org.employees[0], app_org.employees[1]
-    created = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, app_org.manager, created, rounds.OPEN)
+    created = open_round(app_db, app_org.manager, app_org.team_id)
     preparation.save_note(app_db, anna, created, Q1, "ANNA-MARKER shared", NOW)
     preparation.share(app_db, anna, created, Q1, NOW)
     preparation.save_note(app_db, anna, created, Q2, "ANNA-MARKER private", NOW)

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import audit, content, conversations, preparation, rounds, settings
 from core.db import Cursor
-from tests.conftest import Org, log_in, new_app, texts, widget
+from tests.conftest import Org, log_in, new_app, open_round, texts, widget
 
 PAGE = "views/conversation.py"
 GUIDE = content.load().get("da").guide
@@ -16,9 +16,7 @@ GUIDE = content.load().get("da").guide
 @pytest.fixture
 def round_id(app_db: Cursor, app_org: Org) -> int:
     """An open round of mona's team A."""
-    created = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, app_org.manager, created, rounds.OPEN)
-    return created
+    return open_round(app_db, app_org.manager, app_org.team_id)
 
 
 def conversation_page(username: str = "mona", **params: str) -> AppTest:
@@ -44,8 +42,7 @@ def test_a_deep_link_to_someone_elses_employee_shows_a_message_and_no_data(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
     otto, olga = app_org.other_manager, app_org.other_employee
-    other_round = rounds.create(app_db, otto, app_org.other_team_id, "MUS B")
-    rounds.advance(app_db, otto, other_round, rounds.OPEN)
+    other_round = open_round(app_db, otto, app_org.other_team_id, "MUS B")
     preparation.save_note(app_db, olga, other_round, "zone_1", "Olgas delte note", time.time())
     preparation.share(app_db, olga, other_round, "zone_1", time.time())
     olgas = conversations.open_conversation(app_db, otto, olga.id, other_round)

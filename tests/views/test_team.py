@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import content, conversations, preparation, rounds, settings
 from core.db import Cursor
-from tests.conftest import Org, log_in, new_app, new_user, texts, widget
+from tests.conftest import Org, log_in, new_app, new_user, open_round, texts, widget
 
 GUIDE = content.load().get("da").guide
 
@@ -18,12 +18,6 @@ def team_page(username: str = "mona") -> AppTest:
     assert not at.exception, at.exception
     assert "Mit team" in texts(at)
     return at
-
-
-def open_round(app_db: Cursor, org: Org, name: str = "MUS 2026") -> int:
-    round_id = rounds.create(app_db, org.manager, org.team_id, name)
-    rounds.advance(app_db, org.manager, round_id, rounds.OPEN)
-    return round_id
 
 
 def test_a_manager_creates_opens_and_closes_a_round(app_db: Cursor, app_org: Org) -> None:
@@ -50,7 +44,7 @@ def test_a_manager_creates_opens_and_closes_a_round(app_db: Cursor, app_org: Org
 
 
 def test_a_refused_transition_gets_a_clear_message(app_db: Cursor, app_org: Org) -> None:
-    open_round(app_db, app_org, "Forår")
+    open_round(app_db, app_org.manager, app_org.team_id, "Forår")
     later = rounds.create(app_db, app_org.manager, app_org.team_id, "Efterår")
     at = team_page()
     widget(at.selectbox, "Runde").set_value(later).run()
@@ -91,7 +85,7 @@ def test_before_the_conversation_the_invitation_is_ready_to_copy(
 
 
 def test_the_roster_shows_only_ready_and_held(app_db: Cursor, app_org: Org) -> None:
-    round_id = open_round(app_db, app_org)
+    round_id = open_round(app_db, app_org.manager, app_org.team_id)
     anna, bent = app_org.employees[0], app_org.employees[1]
     now = time.time()
     preparation.save_note(app_db, anna, round_id, "zone_1", "Annas private tanker", now)
@@ -112,7 +106,7 @@ def test_the_roster_shows_only_ready_and_held(app_db: Cursor, app_org: Org) -> N
 
 
 def test_each_employee_has_a_link_to_their_conversation(app_db: Cursor, app_org: Org) -> None:
-    round_id = open_round(app_db, app_org)
+    round_id = open_round(app_db, app_org.manager, app_org.team_id)
     at = team_page()
     links = [e.proto for e in at.get("page_link")]
     assert [link.label for link in links] == ["Åbn samtalen"] * 5
@@ -142,7 +136,7 @@ def test_the_team_page_is_for_managers_only(app_org: Org, username: str) -> None
 
 
 def test_the_page_in_english(app_db: Cursor, app_org: Org) -> None:
-    open_round(app_db, app_org)
+    open_round(app_db, app_org.manager, app_org.team_id)
     at = new_app().run()
     at.sidebar.segmented_control[0].set_value("en").run()
     log_in(at, "mona")

@@ -6,8 +6,7 @@ import pytest
 
 from core import actions, rounds, themes
 from core.db import Cursor
-from tests.conftest import Org, log_in, new_app, texts, widget
-from tests.core.test_themes import hold, open_round
+from tests.conftest import Org, hold, log_in, new_app, open_round, texts, widget
 
 S, P = themes.STRAINING, themes.PROTECTIVE
 
