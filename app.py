@@ -17,6 +17,7 @@ try:
 except (ConfigError, ContentError) as exc:
     st.error(str(exc))  # for the operator: names the file and what to do
     st.stop()
+resources.begin_run(cur)
 begin_run(cur)
 
 if not presentation.is_on():

@@ -7,16 +7,36 @@ scenario of bench/scenarios.py over the websocket protocol and prints the server
 milliseconds per request (from /proc/<pid>/stat, so other processes on the machine do
 not count) and the functions with the most cumulative time.
 
-    .venv/bin/python -m bench.profile_page prep_note [--requests 30] [--no-profile]
+    .venv/bin/python -m bench.profile_page prep_note [--requests 30] [--no-profile] [--queries]
 """
 
 import asyncio
+import json
 import os
 import pstats
 import statistics
 
 from bench import common, report, scenarios, seed, ws_client
 from bench.server import APP, BARE_APP, StreamlitServer
+
+
+def _statements(server) -> dict[str, list]:
+    """The server's statement totals so far (bench/launch.py), {} without a query log."""
+    if not server.query_log or not os.path.exists(server.query_log):
+        return {}
+    with open(server.query_log, encoding="utf-8") as file:
+        return json.load(file)["statements"]
+
+
+def _per_request(before: dict, after: dict, requests: int) -> list[tuple[str, float, float]]:
+    """(SQL, statements per request, ms per request), most frequent first."""
+    rows = []
+    for sql, (count, seconds) in after.items():
+        count -= before.get(sql, [0, 0.0])[0]
+        seconds -= before.get(sql, [0, 0.0])[1]
+        if count:
+            rows.append((sql, count / requests, 1000 * seconds / requests))
+    return sorted(rows, key=lambda row: -row[1])
 
 
 async def drive(server, scenario, manifest, requests: int) -> dict:
@@ -30,7 +50,7 @@ async def drive(server, scenario, manifest, requests: int) -> dict:
             await scenario.act(session, i)
         numbers = {}
         for name, request in (("full", None), ("interaction", scenario.act)):
-            cpu_before = server.cpu_seconds()
+            cpu_before, statements_before = server.cpu_seconds(), _statements(server)
             walls = []
             for i in range(requests):
                 run = await (session.rerun() if request is None else request(session, 100 + i))
@@ -39,6 +59,7 @@ async def drive(server, scenario, manifest, requests: int) -> dict:
             numbers[name] = {
                 "cpu_ms_per_request": 1000 * cpu / requests,
                 "wall_ms_p50": 1000 * statistics.median(walls),
+                "statements": _per_request(statements_before, _statements(server), requests),
             }
         return numbers
     finally:
@@ -51,6 +72,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--queries", action="store_true", help="list the SQL statements of each request"
+    )
     args = parser.parse_args()
     scenario = scenarios.by_key(args.scenario)
     source = common.seeded(args.out, args.employees)
@@ -65,6 +89,7 @@ def main() -> None:
         data,
         args.out / "logs" / "profile.log",
         profile_path=profile_path,
+        query_log=str(args.out / "queries.json") if args.queries else "",
         **common.server_settings(args),
     )
     server.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +104,13 @@ def main() -> None:
             f"  {name:12} server CPU {values['cpu_ms_per_request']:.1f} ms/request,"
             f" wall p50 {values['wall_ms_p50']:.1f} ms"
         )
+        if args.queries:
+            statements = values["statements"]
+            count = sum(n for _, n, _ in statements)
+            ms = sum(m for _, _, m in statements)
+            print(f"    {count:.1f} statements per request, {ms:.1f} ms")
+            for sql, n, m in statements:
+                print(f"    {n:4.1f} × {m:5.2f} ms  {sql[:110]}")
     if profile_path and os.path.exists(profile_path):
         stats = pstats.Stats(profile_path)
         stats.sort_stats("cumulative").print_stats(args.top)

@@ -128,11 +128,21 @@ def revoke_sessions(cur: Cursor, user_id: int, now: float) -> None:
 
 def session_valid(cur: Cursor, username: str, issued_at: float) -> bool:
     """Whether a session started at `issued_at` may still act as `username`."""
+    return session_user(cur, username, issued_at) is not None
+
+
+def session_user(cur: Cursor, username: str, issued_at: float) -> people.User | None:
+    """The user a session started at `issued_at` acts as; None once it may no longer act
+    (logged out or reset since, deactivated, or gone). What the login gate reads on every
+    click, so it is one read of the user's row plus their roles."""
     row = cur.one(
-        "SELECT active, sessions_revoked_at FROM users WHERE username = ?",
+        f"SELECT {people.USER_COLUMNS}, sessions_revoked_at FROM users WHERE username = ?",
         [people.normalise_username(username)],
     )
-    return bool(row and row[0] and issued_at > row[1])
+    if row is None or not issued_at > row[-1]:
+        return None
+    user = people.from_row(cur, row[:-1])
+    return user if user.active else None
 
 
 def logout(cur: Cursor, user_id: int, username: str, now: float) -> None:

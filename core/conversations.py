@@ -92,18 +92,6 @@ def _is_own_employee(actor: people.User, employee: people.User) -> bool:
     return actor.has(people.MANAGER) and employee.manager_id == actor.id
 
 
-def _own_employee(cur: Cursor, actor: people.User, employee_id: int) -> people.User:
-    """The employee, if the actor is their manager; else the same refusal for everyone,
-    so an unknown id and someone else's employee cannot be told apart."""
-    try:
-        employee = people.get(cur, employee_id)
-    except NotFound:
-        employee = None
-    if employee is None or not _is_own_employee(actor, employee):
-        raise NotAllowed("errors.not_your_employee")
-    return employee
-
-
 def my_employees(cur: Cursor, actor: people.User) -> list[people.User]:
     """The manager's active direct reports, by name."""
     if not actor.has(people.MANAGER):
@@ -121,13 +109,13 @@ def employee_by_username(cur: Cursor, actor: people.User, username: str) -> peop
 
 def rounds_for(cur: Cursor, actor: people.User, employee_id: int) -> list[rounds.Round]:
     """The rounds of the employee's team that have started (open or closed), newest first."""
-    employee = _own_employee(cur, actor, employee_id)
-    if employee.team_id is None:
+    team_id = people.own_employee_team(cur, actor, employee_id)
+    if team_id is None:
         return []
     rows = cur.all(
         f"SELECT {rounds.ROUND_COLUMNS} FROM rounds WHERE team_id = ? AND state <> ?"
         " ORDER BY state = 'open' DESC, created_at DESC, id DESC",
-        [employee.team_id, rounds.PLANNED],
+        [team_id, rounds.PLANNED],
     )
     return [rounds.Round(*row) for row in rows]
 
@@ -197,7 +185,7 @@ def record_for(
     default the current time, drives the log's de-duplication).
     """
     if actor.id != employee_id:
-        _own_employee(cur, actor, employee_id)
+        people.own_employee_team(cur, actor, employee_id)
     elif not actor.active:
         raise NotAllowed()  # a deactivated account reads nothing, its own record included
     conversation = _find(cur, employee_id, round_id)
@@ -240,17 +228,6 @@ def held_count(cur: Cursor, team_id: int, round_id: int) -> int:
     )
 
 
-def is_held(cur: Cursor, employee_id: int, round_id: int) -> bool:
-    """Whether the employee's conversation of the round is held (then sharing is final)."""
-    return bool(
-        cur.value(
-            "SELECT count(*) FROM conversations"
-            " WHERE employee_id = ? AND round_id = ? AND held_at IS NOT NULL",
-            [employee_id, round_id],
-        )
-    )
-
-
 def roster(cur: Cursor, actor: people.User, team_id: int, round_id: int) -> list[RosterEntry]:
     """The manager's employees in the team, each with only: held or not, and the date."""
     found = rounds.get(cur, round_id)
@@ -281,9 +258,9 @@ def open_conversation(
     The round's k is frozen when it gets its first conversation, so the threshold for its
     themes cannot be lowered once there is something to count.
     """
-    employee = _own_employee(cur, actor, employee_id)
+    team_id = people.own_employee_team(cur, actor, employee_id)
     found = rounds.get(cur, round_id)
-    if found.team_id != employee.team_id:
+    if found.team_id != team_id:
         raise NotAllowed("errors.not_your_employee")
     existing = _find(cur, employee_id, round_id)
     if existing is not None:
@@ -321,7 +298,7 @@ def _writable(cur: Cursor, actor: people.User, conversation_id: int) -> Conversa
         conversation = _get(cur, conversation_id)
     except NotFound:
         raise NotAllowed("errors.not_your_employee") from None
-    _own_employee(cur, actor, conversation.employee_id)
+    people.own_employee_team(cur, actor, conversation.employee_id)
     if rounds.get(cur, conversation.round_id).state == rounds.CLOSED:
         raise Conflict("errors.round_closed")
     return conversation
@@ -408,13 +385,16 @@ def add_theme(
         raise InvalidInput("errors.theme_unknown")
     if polarity not in POLARITIES:
         raise InvalidInput("errors.polarity_unknown")
-    with cur.transaction():
-        cur.run(
-            "INSERT INTO conversation_themes (conversation_id, theme_id, polarity)"
-            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [conversation_id, theme_id, polarity],
-        )
-        _log_correction(cur, actor, conversation, "theme added")
+    _write_theme(
+        cur,
+        actor,
+        conversation,
+        "INSERT INTO conversation_themes (conversation_id, theme_id, polarity)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        theme_id,
+        polarity,
+        "theme added",
+    )
 
 
 def remove_theme(
@@ -425,14 +405,32 @@ def remove_theme(
     polarity: str,
     now: float,
 ) -> None:
-    conversation = _writable(cur, actor, conversation_id)
+    _write_theme(
+        cur,
+        actor,
+        _writable(cur, actor, conversation_id),
+        "DELETE FROM conversation_themes"
+        " WHERE conversation_id = ? AND theme_id = ? AND polarity = ?",
+        theme_id,
+        polarity,
+        "theme removed",
+    )
+
+
+def _write_theme(
+    cur: Cursor,
+    actor: people.User,
+    conversation: Conversation,
+    sql: str,
+    theme_id: str,
+    polarity: str,
+    what: str,
+) -> None:
+    """One statement on the conversation's (theme, polarity) row, logged as a correction
+    once the conversation is held. `sql` takes conversation id, theme id and polarity."""
     with cur.transaction():
-        cur.run(
-            "DELETE FROM conversation_themes"
-            " WHERE conversation_id = ? AND theme_id = ? AND polarity = ?",
-            [conversation_id, theme_id, polarity],
-        )
-        _log_correction(cur, actor, conversation, "theme removed")
+        cur.run(sql, [conversation.id, theme_id, polarity])
+        _log_correction(cur, actor, conversation, what)
 
 
 def add_agreement(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from core import audit
 from core.db import Cursor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 EMPLOYEE, MANAGER, ADMIN = "employee", "manager", "admin"
 ROLES = (EMPLOYEE, MANAGER, ADMIN)
@@ -83,10 +83,24 @@ def _roles(cur: Cursor, user_id: int) -> frozenset[str]:
     )
 
 
-def _user(cur: Cursor, row: tuple | None) -> User | None:
-    if row is None:
-        return None
+def from_row(cur: Cursor, row: tuple) -> User:
+    """A user from a row of USER_COLUMNS, with their roles."""
     return User(*row, roles=_roles(cur, row[0]))
+
+
+def _user(cur: Cursor, row: tuple | None) -> User | None:
+    return None if row is None else from_row(cur, row)
+
+
+def from_rows(cur: Cursor, rows: list[tuple]) -> list[User]:
+    """Users from rows of USER_COLUMNS, with their roles read in one query for all."""
+    roles: dict[int, set[str]] = {row[0]: set() for row in rows}
+    if roles:
+        for user_id, role in cur.all(
+            "SELECT user_id, role FROM user_roles WHERE user_id = ANY(?)", [list(roles)]
+        ):
+            roles[user_id].add(role)
+    return [User(*row, roles=frozenset(roles[row[0]])) for row in rows]
 
 
 def get(cur: Cursor, user_id: int) -> User:
@@ -161,7 +175,18 @@ def direct_reports(cur: Cursor, manager_id: int) -> list[User]:
         f"SELECT {USER_COLUMNS} FROM users WHERE manager_id = ? AND active ORDER BY name",
         [manager_id],
     )
-    return [_user(cur, row) for row in rows]
+    return from_rows(cur, rows)
+
+
+def own_employee_team(cur: Cursor, manager: User, employee_id: int) -> int | None:
+    """The team of one of the manager's employees. Anybody else's employee and an unknown
+    id get the same NotAllowed, so the two cannot be told apart."""
+    row = None
+    if manager.has(MANAGER):
+        row = cur.one("SELECT manager_id, team_id FROM users WHERE id = ?", [employee_id])
+    if row is None or row[0] != manager.id:
+        raise NotAllowed("errors.not_your_employee")
+    return row[1]
 
 
 def only_demo_users(cur: Cursor) -> bool:

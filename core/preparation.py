@@ -126,6 +126,10 @@ def _stored_items(cur: Cursor, user_id: int, round_id: int) -> dict[str, tuple]:
 def load(cur: Cursor, actor: people.User, round_id: int) -> Preparation:
     """The actor's own preparation for a round of their team."""
     _own_round(cur, actor, round_id)
+    return _load(cur, actor, round_id)
+
+
+def _load(cur: Cursor, actor: people.User, round_id: int) -> Preparation:
     stored = _stored_items(cur, actor.id, round_id)
     items = {}
     for item_id in ITEM_IDS:
@@ -143,19 +147,31 @@ def load(cur: Cursor, actor: people.User, round_id: int) -> Preparation:
     return Preparation(actor.id, round_id, MappingProxyType(items), zone, ready)
 
 
-def conversation_date(cur: Cursor, actor: people.User, round_id: int) -> date | None:
-    """The day the actor's own conversation in the round is planned for, if set."""
-    _own_round(cur, actor, round_id)
-    return cur.value(
-        "SELECT scheduled_on FROM conversations WHERE round_id = ? AND employee_id = ?",
-        [round_id, actor.id],
+@dataclass(frozen=True)
+class Overview:
+    """The employee's current round as their preparation page shows it."""
+
+    round: rounds.Round
+    preparation: Preparation
+    conversation_on: date | None  # the planned day of their conversation, if set
+    held: bool  # their conversation in the round is marked held
+
+
+def overview(cur: Cursor, actor: people.User) -> Overview | None:
+    """The actor's current round with their own preparation and their conversation's day
+    and state; None without a team or a round. Four reads: the page's every click."""
+    round_ = rounds.current_for_member(cur, actor)
+    if round_ is None:
+        return None
+    if not actor.has(people.EMPLOYEE):
+        raise NotAllowed("errors.not_your_round")
+    row = cur.one(
+        "SELECT scheduled_on, held_at IS NOT NULL FROM conversations"
+        " WHERE round_id = ? AND employee_id = ?",
+        [round_.id, actor.id],
     )
-
-
-def conversation_held(cur: Cursor, actor: people.User, round_id: int) -> bool:
-    """Whether the actor's own conversation in the round is marked held."""
-    _own_round(cur, actor, round_id)
-    return _held(cur, actor.id, round_id)
+    conversation_on, held = row if row else (None, False)
+    return Overview(round_, _load(cur, actor, round_.id), conversation_on, held)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -220,7 +236,7 @@ def save_note(
         _upsert_item(cur, actor, round_id, Item(item_id, note, current.flagged, shared, None), now)
         if current.shared and not shared:
             _audit_sharing(cur, actor, round_id, item_id, shared=False)
-    return _item(cur, actor.id, round_id, item_id)
+    return Item(item_id, note, current.flagged, shared, _utc(_stamp(now)))
 
 
 def set_flag(
@@ -294,17 +310,6 @@ def set_ready(cur: Cursor, actor: people.User, round_id: int, ready: bool, now: 
 # --- what the manager sees --------------------------------------------------------------
 
 
-def _require_own_manager(cur: Cursor, actor: people.User, employee_id: int) -> people.User:
-    employee = None
-    if actor.has(people.MANAGER) and actor.active:
-        row = cur.one("SELECT manager_id FROM users WHERE id = ?", [employee_id])
-        if row is not None and row[0] == actor.id:
-            employee = people.get(cur, employee_id)
-    if employee is None:
-        raise NotAllowed("errors.not_your_employee")
-    return employee
-
-
 def shared_view(
     cur: Cursor, actor: people.User, employee_id: int, round_id: int, *, now: float | None = None
 ) -> SharedView:
@@ -313,9 +318,9 @@ def shared_view(
     When there is shared text, the read is logged for the employee to see (audit.READ_SHARED;
     `now`, default the current time, drives the log's de-duplication).
     """
-    employee = _require_own_manager(cur, actor, employee_id)
+    team_id = people.own_employee_team(cur, actor, employee_id)
     round_ = rounds.get(cur, round_id)
-    if round_.team_id != employee.team_id:
+    if round_.team_id != team_id:
         raise NotAllowed("errors.not_your_employee")
     stored = _stored_items(cur, employee_id, round_id)
     flagged = tuple(i for i in ITEM_IDS if i in stored and stored[i][1])

@@ -1,8 +1,8 @@
 """The login gate: streamlit-authenticator draws the form and writes the cookie; every
 decision (password, throttling, revoked sessions, deactivated users) is core.auth's.
 
-The Authenticate object is built once per script run and never cached, because it
-holds per-user state.
+The Authenticate object is built only in runs that log in or out, and never cached,
+because it holds per-user state.
 """
 
 import sys
@@ -15,7 +15,7 @@ from core import auth, people
 from core.db import Cursor
 from core.errors import TrivselError
 from ui import resources, state
-from ui.i18n import error_text, t
+from ui.i18n import error_text, set_language, t
 
 SECONDS_PER_DAY = 86_400
 
@@ -44,7 +44,7 @@ def _authenticator(cur: Cursor) -> stauth.Authenticate:
         model.credentials["usernames"][user.username] = _credential(user)
         st.session_state[state.LOGIN_AT] = since
         if user.language:
-            st.session_state[state.LANGUAGE] = user.language
+            set_language(user.language)
 
     def check_credentials(username: str, password: str | None) -> bool:
         now = resources.now()
@@ -76,24 +76,28 @@ def _show_first_admin_setup(cur: Cursor) -> None:
     st.stop()
 
 
-def _end_session(authenticator: stauth.Authenticate) -> None:
+def _end_session(cur: Cursor, authenticator: stauth.Authenticate, logout: bool) -> None:
+    """Log this session out: server-side first (every cookie of the user stops working
+    when they asked for it), then the library's state and the cookie in the browser."""
+    username = st.session_state.get("username") or ""
+    user = people.by_username(cur, username) if logout else None
+    if user is not None:
+        auth.logout(cur, user.id, user.username, resources.now())
+    # The cookie component was just mounted again, so it has not read the cookie back
+    # yet; without the name in its dict the library prints a KeyError while deleting.
+    model = authenticator.cookie_controller.cookie_model
+    model.cookie_manager.cookies.setdefault(model.cookie_name, None)
     authenticator.logout(location="unrendered")
     st.session_state.pop(state.LOGIN_AT, None)
 
 
-def _handle_logout(cur: Cursor, authenticator: stauth.Authenticate) -> None:
-    requested = st.session_state.pop(state.LOGOUT_REQUESTED, False)
+def _signed_in(cur: Cursor) -> people.User | None:
+    """The user this session is logged in as, checked on every run: None when it is not
+    logged in, or was logged out elsewhere, reset or deactivated since."""
     if not st.session_state.get("authentication_status"):
-        return
+        return None
     username = st.session_state.get("username") or ""
-    since = st.session_state.get(state.LOGIN_AT, 0.0)
-    if requested:
-        user = people.by_username(cur, username)
-        if user is not None:
-            auth.logout(cur, user.id, user.username, resources.now())
-        _end_session(authenticator)
-    elif not auth.session_valid(cur, username, since):
-        _end_session(authenticator)  # revoked elsewhere: logout in another tab, a reset
+    return auth.session_user(cur, username, st.session_state.get(state.LOGIN_AT, 0.0))
 
 
 def _login_message() -> None:
@@ -107,11 +111,24 @@ def _login_message() -> None:
 
 
 def require_login(cur: Cursor) -> people.User:
-    """Return the logged-in user, or draw the login form and stop the run."""
+    """Return the logged-in user, or draw the login form and stop the run.
+
+    A logged-in session costs one read per run and never builds the authenticator: its
+    cookie component alone took a few milliseconds of every click (docs/performance.md).
+    The authenticator is built only to log in (the form, or the cookie of a new tab) and
+    to log out.
+    """
+    user = _signed_in(cur)
+    logout = st.session_state.pop(state.LOGOUT_REQUESTED, False)
+    if user is not None and not logout:
+        st.session_state[state.RUN_USER] = user
+        return user
+    st.session_state.pop(state.RUN_USER, None)
     if people.count(cur) == 0:
         _show_first_admin_setup(cur)
     authenticator = _authenticator(cur)
-    _handle_logout(cur, authenticator)
+    if st.session_state.get("authentication_status"):
+        _end_session(cur, authenticator, logout)  # asked for, or revoked: logout, a reset
     try:
         authenticator.login(
             location="main",
@@ -125,19 +142,22 @@ def require_login(cur: Cursor) -> people.User:
         )
     except LoginError:
         st.error(t("login.wrong"))
-    user = None
     if st.session_state.get("authentication_status"):
         user = people.by_username(cur, st.session_state.get("username") or "")
     if user is None or not user.active:
         _login_message()
         st.caption(t("login.help"))
         st.stop()
+    st.session_state[state.RUN_USER] = user
     return user
 
 
 def current_user(cur: Cursor) -> people.User:
-    """The logged-in user, for pages (the gate in app.py ran before them)."""
-    user = people.by_username(cur, st.session_state.get("username") or "")
+    """The logged-in user, for pages: the one the gate in app.py checked in this run."""
+    username = people.normalise_username(st.session_state.get("username") or "")
+    user = st.session_state.get(state.RUN_USER)
+    if user is None or user.username != username:
+        user = people.by_username(cur, username)
     if user is None:
         st.stop()
     return user

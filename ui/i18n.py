@@ -1,6 +1,7 @@
 """The chosen language and `t()`, the one way pages get their text."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -11,31 +12,56 @@ from ui import resources, state
 _PICKER = "ui_language_picker"
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What t() needs, looked up once per run: the content and the language shown."""
+
+    content: content.Content
+    default: str  # the organisation's default language
+    code: str  # the language this session shows
+    language: content.Language
+
+
+def _resolve(texts: content.Content, default: str) -> None:
+    code = st.session_state.get(state.LANGUAGE)
+    if code not in content.LANGUAGES:
+        code = default
+    st.session_state[state.I18N_RUN] = _Run(texts, default, code, texts.get(code))
+
+
 def begin_run(cur: Cursor) -> None:
-    """Look up the content and the organisation's default language once per script run.
+    """Look up the content and the language once per script run.
 
     app.py calls this first thing. t() runs a hundred times in one run; before, every
     call read the settings table (a cursor and a query) and the cached content, which
     was about half of a page's server time (docs/performance.md).
     """
-    default = resources.org_settings(cur).default_language
-    st.session_state[state.I18N_RUN] = (resources.app_content(), default)
+    _resolve(resources.app_content(), resources.org_settings(cur).default_language)
+
+
+def set_language(code: str) -> None:
+    """Show `code` from now on in this session (a choice, or a user's stored language)."""
+    st.session_state[state.LANGUAGE] = code
+    this_run = st.session_state.get(state.I18N_RUN)
+    if this_run is not None:
+        _resolve(this_run.content, this_run.default)
 
 
 def language_code() -> str:
+    this_run = st.session_state.get(state.I18N_RUN)
+    if this_run is not None:
+        return this_run.code
     code = st.session_state.get(state.LANGUAGE)
     if code in content.LANGUAGES:
         return code
-    this_run = st.session_state.get(state.I18N_RUN)
-    if this_run is not None:
-        return this_run[1]
     return resources.org_settings(resources.cursor()).default_language
 
 
 def lang() -> content.Language:
     this_run = st.session_state.get(state.I18N_RUN)
-    texts = this_run[0] if this_run is not None else resources.app_content()
-    return texts.get(language_code())
+    if this_run is not None:
+        return this_run.language
+    return resources.app_content().get(language_code())
 
 
 def t(key: str, **values: object) -> str:
@@ -51,7 +77,7 @@ def _choose(widget_key: str, cur_factory: Callable[[], Cursor]) -> None:
     chosen = st.session_state[widget_key]
     if chosen not in content.LANGUAGES:
         return  # the segmented control was clicked off: keep the language as it is
-    st.session_state[state.LANGUAGE] = chosen
+    set_language(chosen)
     username = st.session_state.get("username")
     if username and st.session_state.get("authentication_status"):
         cur = cur_factory()

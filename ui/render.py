@@ -5,6 +5,8 @@ otherwise a note could add links, images or restyle the page.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -25,3 +27,30 @@ def fill(template: str, **values: str) -> str:
 def plain(text: str) -> None:
     """Show user-typed text exactly as typed, as plain text."""
     st.text(text)
+
+
+def _remember_fold(widget_key: str) -> None:
+    st.session_state[f"{widget_key}_open"] = st.session_state[widget_key]
+
+
+@contextmanager
+def fold(
+    label: str, key: str, *, expanded: bool = False, icon: str | None = None
+) -> Iterator[bool]:
+    """An expander whose content is made only while it is open: yields whether it is.
+
+    Streamlit otherwise builds and sends the content of every closed expander on every
+    click; on the preparation page that was most of each click's work
+    (docs/performance.md). Opening one reruns the page. Whether it is open is remembered
+    under the session key f"{key}_open", so a label that changes (a mark added to it)
+    keeps the expander as it was.
+    """
+    with st.expander(
+        label,
+        expanded=st.session_state.get(f"{key}_open", expanded),
+        icon=icon,
+        key=key,
+        on_change=_remember_fold,
+        args=(key,),
+    ) as container:
+        yield bool(container.open)

@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from core import config, content, db, settings
+from ui import state
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,8 +48,19 @@ def cursor() -> db.Cursor:
     return database().cursor()
 
 
+def begin_run(cur: db.Cursor) -> None:
+    """Read the organisation's settings once per script run (app.py, first thing).
+
+    Kept in the session's own state, so a change shows at everybody's next click. Core
+    reads the settings it enforces (k, limits) itself; this is what pages display.
+    """
+    st.session_state[state.RUN_SETTINGS] = settings.load(cur)
+
+
 def org_settings(cur: db.Cursor) -> settings.Settings:
-    return settings.load(cur)
+    """The settings as read at the start of this run."""
+    found = st.session_state.get(state.RUN_SETTINGS)
+    return found if found is not None else settings.load(cur)
 
 
 def now() -> float:

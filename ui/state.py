@@ -6,10 +6,12 @@ Page-specific keys carry the page's name as prefix.
 """
 
 LANGUAGE = "ui_language"  # the language chosen in this session
-I18N_RUN = "ui_i18n_run"  # (content, organisation default language) of this script run
+I18N_RUN = "ui_i18n_run"  # the content and language of this script run (ui.i18n)
+RUN_SETTINGS = "ui_run_settings"  # the organisation's settings as read at the start of this run
 LOGIN_OUTCOME = "auth_login_outcome"  # last failed login's outcome, for its message
 LOGIN_AT = "auth_login_at"  # epoch second this session's login started (for revocation)
 LOGOUT_REQUESTED = "auth_logout_requested"
+RUN_USER = "auth_run_user"  # the user the login gate checked in this script run
 THEMES_ACTION_SAVED = "themes_action_saved"  # one-shot confirmation after a rerun
 # Preparation page: a widget key is the prefix + f"_{round_id}_{item_id}".
 PREPARATION_NOTE = "preparation_note"  # one note's text area
@@ -18,7 +20,8 @@ PREPARATION_FLAG = "preparation_flag"  # "I would like to talk about this"
 PREPARATION_SHARE = "preparation_share"  # shared with the manager
 PREPARATION_ZONE = "preparation_zone"  # prefix + f"_{round_id}": private zone placement
 PREPARATION_READY = "preparation_ready"  # prefix + f"_{round_id}": the ready mark
-PREPARATION_FOLD = "preparation_fold"  # a question's expander, open or folded
+PREPARATION_FOLD = "preparation_fold"  # a question's expander (ui.render.fold)
+PREPARATION_STRESS_TOOL = "preparation_stress_tool"  # the stress tool's expander
 PREPARATION_PROBLEMS = "preparation_problems"  # item id -> (error key, params) to show
 ADMIN_SECTION = "admin_section"  # which part of the admin page is open
 ADMIN_SEARCH = "admin_search"  # the people search text

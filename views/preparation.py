@@ -16,7 +16,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user, report
 from ui.i18n import lang, t
-from ui.render import escape_markdown, fill, plain
+from ui.render import escape_markdown, fill, fold, plain
 
 ZONE_NOT_SET = ""  # the radio option for "no placement"
 
@@ -220,7 +220,11 @@ def _prompts(question: content.Question) -> None:
 
 def _stress_tool(organisation: str, pamphlet_url: str, expanded: bool) -> None:
     tool = lang().stress_tool
-    with st.expander(tool.title, expanded=expanded, icon=":material/spa:"):
+    with fold(
+        tool.title, state.PREPARATION_STRESS_TOOL, expanded=expanded, icon=":material/spa:"
+    ) as unfolded:
+        if not unfolded:
+            return
         st.markdown(tool.intro)
         st.markdown(f"**{t('preparation.stress_tool_zones')}**")
         for zone in tool.zones:
@@ -316,10 +320,9 @@ def _downloads(prep: preparation.Preparation) -> None:
     )
 
 
-def _preparation(cur: Cursor, user: people.User, round_: rounds.Round) -> None:
+def _preparation(user: people.User, overview: preparation.Overview) -> None:
     guide = lang().guide
-    prep = preparation.load(cur, user, round_.id)
-    held = preparation.conversation_held(cur, user, round_.id)
+    round_, prep, held = overview.round, overview.preparation, overview.held
     editable = round_.state == rounds.OPEN
 
     _zone(user, prep, editable)
@@ -336,22 +339,24 @@ def _preparation(cur: Cursor, user: people.User, round_: rounds.Round) -> None:
             item = prep.items[question.id]
             marks = " :material/flag:" if item.flagged else ""
             marks += " :material/visibility:" if item.shared else ""
-            with st.expander(
+            with fold(
                 f"{question.number}. {question.text}{marks}",
                 key=_key(state.PREPARATION_FOLD, round_.id, question.id),
-            ):
-                _prompts(question)
-                _item(user, item, round_.id, editable, held)
+            ) as unfolded:
+                if unfolded:
+                    _prompts(question)
+                    _item(user, item, round_.id, editable, held)
 
     _ready(user, prep, editable)
     _downloads(prep)
 
 
-def _after(cur: Cursor, user: people.User, round_: rounds.Round) -> None:
+def _after(cur: Cursor, user: people.User, overview: preparation.Overview) -> None:
     """What was recorded about me in the conversation, and the team's group actions."""
     language = lang()
+    round_ = overview.round
     st.subheader(language.guide.step("after").title)
-    record = conversations.record_for(cur, user, user.id, round_.id)
+    record = conversations.record_for(cur, user, user.id, round_.id) if overview.held else None
     if record is None or record.conversation.held_at is None:
         st.caption(t("preparation.after_not_held"))
     else:
@@ -393,17 +398,21 @@ st.caption(f"{guide.title} · {guide.step('before').title}")
 st.title(t("preparation.title"))
 st.write(t("preparation.intro"))
 
-current = rounds.current_for_member(cur, user)
+try:
+    current = preparation.overview(cur, user)
+except TrivselError as exc:
+    report(exc)
+    st.stop()
 if current is None:
     st.info(t("preparation.no_team" if user.team_id is None else "preparation.no_round"))
 else:
-    _round_info(current, preparation.conversation_date(cur, user, current.id))
+    _round_info(current.round, current.conversation_on)
 
 _stress_tool(organisation, org.pamphlet_url, expanded=current is None)
 
 if current is not None:
     try:
-        _preparation(cur, user, current)
+        _preparation(user, current)
         _after(cur, user, current)
     except TrivselError as exc:
         report(exc)

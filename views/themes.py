@@ -51,8 +51,9 @@ def show_published(result: themes.TeamThemes) -> None:
     elif not result.themes:
         st.info(t("themes.none_published", k=result.k))
     else:
-        chart = charts.theme_bars(result.themes, language, POLARITY, t("themes.axis_count"))
-        st.altair_chart(chart, width="stretch")
+        rows = charts.bar_rows(result.themes, language, POLARITY)
+        labels = tuple(POLARITY[p] for p in themes.POLARITIES)
+        charts.draw(charts.theme_bars(user.id, rows, labels, t("themes.axis_count")))
         for count in result.themes:
             label = escape_markdown(language.theme(count.theme_id).label)
             st.markdown(
@@ -61,14 +62,14 @@ def show_published(result: themes.TeamThemes) -> None:
 
 
 def show_trend(team: teams.Team) -> None:
-    points = [
-        {"round": r.name, "theme": language.theme(c.theme_id).label, "count": c.count}
+    points = tuple(
+        (r.name, language.theme(c.theme_id).label, c.count)
         for r, result in themes.trend(cur, user, team.id)
         for c in result.themes
-    ]
+    )
     if points:
         st.subheader(t("themes.trend"))
-        st.altair_chart(charts.trend_lines(points, t("themes.axis_count")), width="stretch")
+        charts.draw(charts.trend_lines(user.id, points, t("themes.axis_count")))
 
 
 def show_actions(round_: rounds.Round, editable: bool) -> None:

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from core import audit, content, conversations, rounds, settings, timer
+from core import audit, content, conversations, preparation, rounds, settings, timer
 from core.db import Cursor
 from core.errors import Conflict, InvalidInput, NotAllowed
-from tests.conftest import Org
+from tests.conftest import Org, open_round
 
 T0 = 1_750_000_000.0  # the injected clock
 
@@ -15,9 +15,7 @@ T0 = 1_750_000_000.0  # the injected clock
 @pytest.fixture
 def round_id(cur: Cursor, seeded_org: Org) -> int:
     """An open round of mona's team A."""
-    created = rounds.create(cur, seeded_org.manager, seeded_org.team_id, "MUS 2026")
-    rounds.advance(cur, seeded_org.manager, created, rounds.OPEN)
-    return created
+    return open_round(cur, seeded_org.manager, seeded_org.team_id)
 
 
 def opened(cur: Cursor, org: Org, round_id: int, index: int = 0) -> conversations.Conversation:
@@ -140,8 +138,7 @@ def test_k_is_frozen_when_the_round_gets_its_first_conversation(
 
 def test_a_round_of_another_team_is_refused(cur: Cursor, seeded_org: Org) -> None:
     otto = seeded_org.other_manager
-    other_round = rounds.create(cur, otto, seeded_org.other_team_id, "B")
-    rounds.advance(cur, otto, other_round, rounds.OPEN)
+    other_round = open_round(cur, otto, seeded_org.other_team_id, "B")
     with pytest.raises(NotAllowed):
         opened(cur, seeded_org, other_round)
 
@@ -180,8 +177,8 @@ def test_marking_held_records_the_duration_and_stops_the_timer(
         conversations.mark_held(cur, mona, conversation.id, T0 + 800)
     assert again.value.key == "errors.already_held"
     assert conversations.held_count(cur, seeded_org.team_id, round_id) == 1
-    assert conversations.is_held(cur, seeded_org.employees[0].id, round_id)
-    assert not conversations.is_held(cur, seeded_org.employees[1].id, round_id)
+    assert preparation.overview(cur, seeded_org.employees[0]).held
+    assert not preparation.overview(cur, seeded_org.employees[1]).held
 
 
 # --- what is recorded --------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """An employee's private preparation: who may read and write what, and when."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
@@ -8,50 +7,20 @@ import pytest
 from core import audit, content, people, preparation, rounds
 from core.db import Cursor
 from core.errors import Conflict, InvalidInput, NotAllowed
-from tests.conftest import Org
+from tests.conftest import Org, OrgRound, hold, open_round
 
 NOW = 1_780_000_000.0  # an injected clock: 2026-05-28 20:26:40 UTC
 QUESTION = content.QUESTION_IDS[0]
 PREP = content.PREPARATION_ITEM
 
 
-@dataclass(frozen=True)
-class Setting:
-    org: Org
-    round_id: int
-
-    @property
-    def anna(self) -> people.User:
-        return self.org.employees[0]
-
-    @property
-    def bent(self) -> people.User:
-        return self.org.employees[1]
-
-
-def new_round(cur: Cursor, org: Org, *states: str) -> int:
-    round_id = rounds.create(cur, org.manager, org.team_id, "MUS 2026")
-    for state in states:
-        rounds.advance(cur, org.manager, round_id, state)
-    return round_id
-
-
 @pytest.fixture
-def s(cur: Cursor, seeded_org: Org) -> Setting:
+def s(cur: Cursor, seeded_org: Org) -> OrgRound:
     """Team A's open round."""
-    return Setting(seeded_org, new_round(cur, seeded_org, rounds.OPEN))
+    return OrgRound(seeded_org, open_round(cur, seeded_org.manager, seeded_org.team_id))
 
 
-def hold_conversation(cur: Cursor, s: Setting, employee: people.User) -> None:
-    """A held conversation, as the conversation page will store it."""
-    cur.run(
-        "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, held_at)"
-        " VALUES (?, ?, ?, ?, current_timestamp)",
-        [s.round_id, s.org.team_id, employee.id, s.org.manager.id],
-    )
-
-
-def others(s: Setting) -> dict[str, people.User]:
+def others(s: OrgRound) -> dict[str, people.User]:
     """Everyone who is not the author or the author's manager."""
     return {
         "other manager": s.org.other_manager,
@@ -64,7 +33,7 @@ def others(s: Setting) -> dict[str, people.User]:
 # --- the author -------------------------------------------------------------------------
 
 
-def test_an_empty_preparation_has_every_item(cur: Cursor, s: Setting) -> None:
+def test_an_empty_preparation_has_every_item(cur: Cursor, s: OrgRound) -> None:
     prep = preparation.load(cur, s.anna, s.round_id)
     assert tuple(prep.items) == (PREP, *content.QUESTION_IDS)
     assert all(i.note == "" and not i.flagged and not i.shared for i in prep.items.values())
@@ -72,7 +41,7 @@ def test_an_empty_preparation_has_every_item(cur: Cursor, s: Setting) -> None:
     assert (prep.zone, prep.ready) == (None, False)
 
 
-def test_the_author_writes_and_reads_back_everything(cur: Cursor, s: Setting) -> None:
+def test_the_author_writes_and_reads_back_everything(cur: Cursor, s: OrgRound) -> None:
     saved = preparation.save_note(cur, s.anna, s.round_id, QUESTION, "Søvn og ro, æøå", NOW)
     assert saved.note == "Søvn og ro, æøå"
     assert saved.updated_at == datetime.fromtimestamp(NOW, UTC)
@@ -91,13 +60,13 @@ def test_the_author_writes_and_reads_back_everything(cur: Cursor, s: Setting) ->
     assert preparation.load(cur, s.anna, s.round_id).zone is None
 
 
-def test_notes_are_stored_encrypted(cur: Cursor, s: Setting) -> None:
+def test_notes_are_stored_encrypted(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "hemmelig markør", NOW)
     stored = cur.value("SELECT note_enc FROM preparation_items")
     assert "hemmelig" not in stored
 
 
-def test_a_note_over_the_limit_keeps_the_earlier_text(cur: Cursor, s: Setting) -> None:
+def test_a_note_over_the_limit_keeps_the_earlier_text(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "the saved text", NOW)
     too_long = "x" * (preparation.MAX_NOTE_CHARS + 1)
     with pytest.raises(InvalidInput) as refused:
@@ -109,13 +78,13 @@ def test_a_note_over_the_limit_keeps_the_earlier_text(cur: Cursor, s: Setting) -
     assert item.updated_at == datetime.fromtimestamp(NOW, UTC)
 
 
-def test_a_note_of_exactly_the_limit_is_saved(cur: Cursor, s: Setting) -> None:
+def test_a_note_of_exactly_the_limit_is_saved(cur: Cursor, s: OrgRound) -> None:
     note = "æ" * preparation.MAX_NOTE_CHARS
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, note, NOW)
     assert preparation.load(cur, s.anna, s.round_id).items[QUESTION].note == note
 
 
-def test_a_note_changed_in_another_tab_is_not_overwritten(cur: Cursor, s: Setting) -> None:
+def test_a_note_changed_in_another_tab_is_not_overwritten(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "first", NOW)
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "second tab", NOW, expected="first")
     with pytest.raises(Conflict) as refused:
@@ -133,7 +102,7 @@ def test_a_note_changed_in_another_tab_is_not_overwritten(cur: Cursor, s: Settin
         (preparation.set_zone, ("burnout",)),
     ],
 )
-def test_unknown_items_and_zones_are_refused(cur: Cursor, s: Setting, call, args) -> None:
+def test_unknown_items_and_zones_are_refused(cur: Cursor, s: OrgRound, call, args) -> None:
     with pytest.raises(InvalidInput):
         call(cur, s.anna, s.round_id, *args, NOW)
 
@@ -141,7 +110,7 @@ def test_unknown_items_and_zones_are_refused(cur: Cursor, s: Setting, call, args
 # --- sharing ----------------------------------------------------------------------------
 
 
-def test_sharing_and_unsharing_are_audited_without_the_text(cur: Cursor, s: Setting) -> None:
+def test_sharing_and_unsharing_are_audited_without_the_text(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "secret marker", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     preparation.unshare(cur, s.anna, s.round_id, QUESTION, NOW)
@@ -153,14 +122,14 @@ def test_sharing_and_unsharing_are_audited_without_the_text(cur: Cursor, s: Sett
     assert "secret marker" not in repr(log)
 
 
-def test_an_empty_note_cannot_be_shared(cur: Cursor, s: Setting) -> None:
+def test_an_empty_note_cannot_be_shared(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "   \n", NOW)
     with pytest.raises(InvalidInput, match="errors.share_empty"):
         preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     assert not preparation.load(cur, s.anna, s.round_id).items[QUESTION].shared
 
 
-def test_emptying_a_shared_note_withdraws_it(cur: Cursor, s: Setting) -> None:
+def test_emptying_a_shared_note_withdraws_it(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "shared", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "", NOW)
@@ -168,11 +137,11 @@ def test_emptying_a_shared_note_withdraws_it(cur: Cursor, s: Setting) -> None:
     assert preparation.shared_view(cur, s.org.manager, s.anna.id, s.round_id).shared == ()
 
 
-def test_unsharing_is_refused_once_the_conversation_is_held(cur: Cursor, s: Setting) -> None:
+def test_unsharing_is_refused_once_the_conversation_is_held(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "talked about", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
-    hold_conversation(cur, s, s.anna)
-    assert preparation.conversation_held(cur, s.anna, s.round_id)
+    hold(cur, s.round_id, s.anna)
+    assert preparation.overview(cur, s.anna).held
     with pytest.raises(Conflict) as refused:
         preparation.unshare(cur, s.anna, s.round_id, QUESTION, NOW)
     assert refused.value.key == "errors.already_held"
@@ -185,10 +154,10 @@ def test_unsharing_is_refused_once_the_conversation_is_held(cur: Cursor, s: Sett
     preparation.share(cur, s.anna, s.round_id, PREP, NOW)
 
 
-def test_a_held_conversation_of_someone_else_does_not_block(cur: Cursor, s: Setting) -> None:
+def test_a_held_conversation_of_someone_else_does_not_block(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "mine", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
-    hold_conversation(cur, s, s.bent)
+    hold(cur, s.round_id, s.bent)
     preparation.unshare(cur, s.anna, s.round_id, QUESTION, NOW)
     assert not preparation.load(cur, s.anna, s.round_id).items[QUESTION].shared
 
@@ -196,7 +165,7 @@ def test_a_held_conversation_of_someone_else_does_not_block(cur: Cursor, s: Sett
 # --- the manager ------------------------------------------------------------------------
 
 
-def test_the_own_manager_sees_flags_ready_and_shared_text_only(cur: Cursor, s: Setting) -> None:
+def test_the_own_manager_sees_flags_ready_and_shared_text_only(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, PREP, "private marker", NOW)
     preparation.save_note(cur, s.anna, s.round_id, "factors_2", "shared marker", NOW)
     preparation.share(cur, s.anna, s.round_id, "factors_2", NOW)
@@ -212,7 +181,7 @@ def test_the_own_manager_sees_flags_ready_and_shared_text_only(cur: Cursor, s: S
     assert "private marker" not in repr(view) and "danger" not in repr(view)
 
 
-def test_the_manager_sees_a_shared_item_only_while_it_is_shared(cur: Cursor, s: Setting) -> None:
+def test_the_manager_sees_a_shared_item_only_while_it_is_shared(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "marker", NOW)
     view = lambda: preparation.shared_view(cur, s.org.manager, s.anna.id, s.round_id)  # noqa: E731
     assert view().shared == ()
@@ -224,7 +193,7 @@ def test_the_manager_sees_a_shared_item_only_while_it_is_shared(cur: Cursor, s: 
     assert view().shared == ()
 
 
-def test_the_manager_gets_readiness_flags_only(cur: Cursor, s: Setting) -> None:
+def test_the_manager_gets_readiness_flags_only(cur: Cursor, s: OrgRound) -> None:
     preparation.set_ready(cur, s.anna, s.round_id, True, NOW)
     preparation.save_note(cur, s.bent, s.round_id, QUESTION, "not ready yet", NOW)
     ready = preparation.readiness(cur, s.org.manager, s.org.team_id, s.round_id)
@@ -232,7 +201,7 @@ def test_the_manager_gets_readiness_flags_only(cur: Cursor, s: Setting) -> None:
 
 
 @pytest.mark.parametrize("who", ["other manager", "admin", "colleague", "other team's employee"])
-def test_nobody_else_gets_the_shared_view_or_readiness(cur: Cursor, s: Setting, who: str) -> None:
+def test_nobody_else_gets_the_shared_view_or_readiness(cur: Cursor, s: OrgRound, who: str) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "marker", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     actor = others(s)[who]
@@ -243,7 +212,7 @@ def test_nobody_else_gets_the_shared_view_or_readiness(cur: Cursor, s: Setting, 
         preparation.readiness(cur, actor, s.org.team_id, s.round_id)
 
 
-def test_the_own_manager_cannot_load_or_write_the_preparation(cur: Cursor, s: Setting) -> None:
+def test_the_own_manager_cannot_load_or_write_the_preparation(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "marker", NOW)
     preparation.set_zone(cur, s.anna, s.round_id, "danger", NOW)
     mona = s.org.manager
@@ -257,7 +226,7 @@ def test_the_own_manager_cannot_load_or_write_the_preparation(cur: Cursor, s: Se
 
 
 @pytest.mark.parametrize("who", ["other manager", "admin", "other team's employee"])
-def test_nobody_outside_the_team_loads_or_writes(cur: Cursor, s: Setting, who: str) -> None:
+def test_nobody_outside_the_team_loads_or_writes(cur: Cursor, s: OrgRound, who: str) -> None:
     actor = others(s)[who]
     writes = [
         lambda: preparation.load(cur, actor, s.round_id),
@@ -266,14 +235,13 @@ def test_nobody_outside_the_team_loads_or_writes(cur: Cursor, s: Setting, who: s
         lambda: preparation.share(cur, actor, s.round_id, QUESTION, NOW),
         lambda: preparation.set_zone(cur, actor, s.round_id, "risk", NOW),
         lambda: preparation.set_ready(cur, actor, s.round_id, True, NOW),
-        lambda: preparation.conversation_date(cur, actor, s.round_id),
     ]
     for call in writes:
         with pytest.raises(NotAllowed, match="errors.not_your_round"):
             call()
 
 
-def test_a_colleague_only_ever_reaches_their_own_preparation(cur: Cursor, s: Setting) -> None:
+def test_a_colleague_only_ever_reaches_their_own_preparation(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "anna's marker", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     preparation.set_zone(cur, s.anna, s.round_id, "danger", NOW)
@@ -284,7 +252,7 @@ def test_a_colleague_only_ever_reaches_their_own_preparation(cur: Cursor, s: Set
     assert preparation.load(cur, s.anna, s.round_id).items[QUESTION].note == "anna's marker"
 
 
-def test_a_former_manager_loses_the_shared_view(cur: Cursor, s: Setting) -> None:
+def test_a_former_manager_loses_the_shared_view(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "marker", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)
     cur.run("UPDATE users SET manager_id = ? WHERE id = ?", [s.org.other_manager.id, s.anna.id])
@@ -299,7 +267,9 @@ def test_a_former_manager_loses_the_shared_view(cur: Cursor, s: Setting) -> None
 def test_writes_are_refused_unless_the_round_is_open(
     cur: Cursor, seeded_org: Org, states: tuple
 ) -> None:
-    round_id = new_round(cur, seeded_org, *states)
+    round_id = rounds.create(cur, seeded_org.manager, seeded_org.team_id, "MUS 2026")
+    for state in states:
+        rounds.advance(cur, seeded_org.manager, round_id, state)
     anna = seeded_org.employees[0]
     writes = [
         lambda: preparation.save_note(cur, anna, round_id, QUESTION, "x", NOW),
@@ -317,7 +287,7 @@ def test_writes_are_refused_unless_the_round_is_open(
     assert preparation.load(cur, anna, round_id).items[QUESTION].note == ""  # still readable
 
 
-def test_a_closed_round_keeps_what_was_written(cur: Cursor, s: Setting) -> None:
+def test_a_closed_round_keeps_what_was_written(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "kept", NOW)
     rounds.advance(cur, s.org.manager, s.round_id, rounds.CLOSED)
     with pytest.raises(Conflict):
@@ -325,22 +295,32 @@ def test_a_closed_round_keeps_what_was_written(cur: Cursor, s: Setting) -> None:
     assert preparation.load(cur, s.anna, s.round_id).items[QUESTION].note == "kept"
 
 
-def test_the_conversation_date_is_the_authors_own(cur: Cursor, s: Setting) -> None:
-    assert preparation.conversation_date(cur, s.anna, s.round_id) is None
+def test_the_overview_is_the_authors_own_current_round(cur: Cursor, s: OrgRound) -> None:
+    preparation.save_note(cur, s.anna, s.round_id, QUESTION, "anna's own", NOW)
+    seen = preparation.overview(cur, s.anna)
+    assert seen.round.id == s.round_id
+    assert seen.preparation.items[QUESTION].note == "anna's own"
+    assert seen.conversation_on is None and not seen.held
     cur.run(
         "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, scheduled_on)"
         " VALUES (?, ?, ?, ?, ?)",
         [s.round_id, s.org.team_id, s.anna.id, s.org.manager.id, date(2026, 6, 3)],
     )
-    assert preparation.conversation_date(cur, s.anna, s.round_id) == date(2026, 6, 3)
-    assert preparation.conversation_date(cur, s.bent, s.round_id) is None
-    assert not preparation.conversation_held(cur, s.anna, s.round_id)
+    assert preparation.overview(cur, s.anna).conversation_on == date(2026, 6, 3)
+    bents = preparation.overview(cur, s.bent)
+    assert bents.conversation_on is None
+    assert bents.preparation.items[QUESTION].note == ""  # his own, empty
+
+
+@pytest.mark.parametrize("who", ["other manager", "admin"])
+def test_people_outside_the_team_have_no_overview(cur: Cursor, s: OrgRound, who: str) -> None:
+    assert preparation.overview(cur, others(s)[who]) is None  # no team of their own here
 
 
 # --- export -----------------------------------------------------------------------------
 
 
-def test_the_export_holds_every_note_and_the_guide(cur: Cursor, s: Setting) -> None:
+def test_the_export_holds_every_note_and_the_guide(cur: Cursor, s: OrgRound) -> None:
     preparation.save_note(cur, s.anna, s.round_id, PREP, "Tid til *fordybelse* <b>", NOW)
     preparation.save_note(cur, s.anna, s.round_id, QUESTION, "Kaffe og kollegaer ☕", NOW)
     preparation.share(cur, s.anna, s.round_id, QUESTION, NOW)

@@ -43,7 +43,7 @@ from core import (
 )
 from core.crypto import cipher
 from core.errors import NotAllowed
-from tests.conftest import REPO, Org, _seed_org, new_app, texts
+from tests.conftest import REPO, Org, _seed_org, new_app, open_round, texts
 
 # --- the world: one employee's data, written through core --------------------------------
 
@@ -80,16 +80,14 @@ class World:
 def build_world(cur: db.Cursor) -> World:
     org = _seed_org(cur)
     mona, anna = org.manager, org.employees[0]
-    closed = rounds.create(cur, mona, org.team_id, "MUS 2025")
-    rounds.advance(cur, mona, closed, rounds.OPEN)
+    closed = open_round(cur, mona, org.team_id, "MUS 2025")
     for employee in org.employees[:3]:
         talk = conversations.open_conversation(cur, mona, employee.id, closed)
         conversations.add_theme(cur, mona, talk.id, THEME, conversations.STRAINING, NOW)
         conversations.mark_held(cur, mona, talk.id, NOW)
     year = rounds.advance(cur, mona, closed, rounds.CLOSED).closed_at.year
 
-    round_id = rounds.create(cur, mona, org.team_id, "MUS 2026")
-    rounds.advance(cur, mona, round_id, rounds.OPEN)
+    round_id = open_round(cur, mona, org.team_id)
     preparation.save_note(cur, anna, round_id, "preparation", PRIVATE, NOW)
     preparation.save_note(cur, anna, round_id, "zone_1", SHARED, NOW)
     preparation.share(cur, anna, round_id, "zone_1", NOW)
@@ -214,21 +212,15 @@ MATRIX = (
         NOTES,
     ),
     Row(
-        preparation.conversation_date,
+        preparation.overview,
         ONLY_SELF,
         lambda c: (
-            preparation.conversation_date(c.cur, c.actor, c.world.round_id) == date(2026, 3, 14)
+            (seen := preparation.overview(c.cur, c.actor)) is not None
+            and seen.round.id == c.world.round_id
+            and PRIVATE in [i.note for i in seen.preparation.items.values()]
+            and seen.conversation_on == date(2026, 3, 14)
         ),
-        RECORD,
-    ),
-    Row(
-        preparation.conversation_held,
-        ONLY_SELF,
-        lambda c: (
-            preparation.conversation_held(c.cur, c.actor, c.world.round_id) is not None
-            and c.is_anna
-        ),
-        RECORD,
+        NOTES,
     ),
     Row(
         preparation.save_note,
@@ -774,7 +766,6 @@ NO_MATRIX_ROW = {
     "conversations.default_questions": NOT_PERSONAL + " (the actor's own question pick)",
     "conversations.preselected_questions": NOT_PERSONAL + " (question ids)",
     "conversations.held_count": INTERNAL,
-    "conversations.is_held": INTERNAL,
     "themes.round_k": NOT_PERSONAL + " (a round's k)",
     "rounds.get": NOT_PERSONAL + " (a round's name, state and dates)",
     "audit.record": INTERNAL,

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import actions, content, conversations, preparation, rounds, settings
 from core.db import Cursor
-from tests.conftest import Org, log_in, new_app, texts
+from tests.conftest import Org, hold, log_in, new_app, open_round, texts
 from ui import state
 
 QUESTION = content.QUESTION_IDS[0]
@@ -17,9 +17,7 @@ NOW = 1_800_000_000.0
 @pytest.fixture
 def round_id(app_db: Cursor, app_org: Org) -> int:
     """Team A's open round."""
-    round_id = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
-    rounds.advance(app_db, app_org.manager, round_id, rounds.OPEN)
-    return round_id
+    return open_round(app_db, app_org.manager, app_org.team_id)
 
 
 def key(prefix: str, round_id: int, item_id: str) -> str:
@@ -32,6 +30,14 @@ def note(at: AppTest, round_id: int, item_id: str = QUESTION):
 
 def share(at: AppTest, round_id: int, item_id: str = QUESTION):
     return at.toggle(key=key(state.PREPARATION_SHARE, round_id, item_id))
+
+
+def opened(at: AppTest, round_id: int) -> AppTest:
+    """The page with the stress tool and every question opened, as clicking them does."""
+    at.session_state[f"{state.PREPARATION_STRESS_TOOL}_open"] = True
+    for item_id in content.QUESTION_IDS:
+        at.session_state[f"{key(state.PREPARATION_FOLD, round_id, item_id)}_open"] = True
+    return at.run()
 
 
 def shared_text(app_db: Cursor, org: Org, round_id: int) -> tuple:
@@ -47,31 +53,43 @@ def test_an_employee_lands_on_the_preparation_with_the_guide(app_org: Org, round
     assert "Datoen for din samtale er ikke sat endnu." in page
     assert DA.guide.preparation_question in page
     assert DA.stress_tool.title in page
+    for question in DA.guide.questions():
+        assert question.text in page
+    # Folded questions and the folded stress tool are made only when opened.
+    assert not [e for e in at.text_area if e.key.endswith(content.QUESTION_IDS[0])]
+    assert DA.stress_tool.zones[0].description not in page
+
+    page = texts(opened(at, round_id))
     for zone in DA.stress_tool.zones:
         assert zone.name in page
     for question in DA.guide.questions():
-        assert question.text in page
         for followup in question.followups:
             assert followup.text in page
+    assert len(at.text_area) == len(preparation.ITEM_IDS)
 
 
 def test_a_note_is_saved_on_change_and_there_after_a_reload(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     note(at, round_id).input("Faste pauser æøå").run()
     assert not at.exception
     assert any(c.value.startswith("Gemt kl. ") for c in at.caption)
     stored = preparation.load(app_db, app_org.employees[0], round_id)
     assert stored.items[QUESTION].note == "Faste pauser æøå"
 
-    reloaded = log_in(new_app(), "anna")  # a new session: a reload or a second tab
+    reloaded = opened(
+        log_in(new_app(), "anna"), round_id
+    )  # a new session: a reload or a second tab
     assert note(reloaded, round_id).value == "Faste pauser æøå"
     assert note(reloaded, round_id, PREP).value == ""
 
 
 def test_an_open_tab_follows_a_note_saved_in_another(app_org: Org, round_id: int) -> None:
-    first, second = log_in(new_app(), "anna"), log_in(new_app(), "anna")
+    first, second = (
+        opened(log_in(new_app(), "anna"), round_id),
+        opened(log_in(new_app(), "anna"), round_id),
+    )
     note(second, round_id).input("written in the second tab").run()
     first.run()
     assert note(first, round_id).value == "written in the second tab"
@@ -80,7 +98,10 @@ def test_an_open_tab_follows_a_note_saved_in_another(app_org: Org, round_id: int
 def test_typing_in_a_stale_tab_does_not_overwrite_the_other_tab(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    first, second = log_in(new_app(), "anna"), log_in(new_app(), "anna")
+    first, second = (
+        opened(log_in(new_app(), "anna"), round_id),
+        opened(log_in(new_app(), "anna"), round_id),
+    )
     note(second, round_id).input("second tab").run()
     note(first, round_id).input("first tab").run()  # typed before first saw the change
     assert "Noten er ændret et andet sted" in texts(first)
@@ -97,7 +118,7 @@ def test_typing_in_a_stale_tab_does_not_overwrite_the_other_tab(
 def test_an_over_long_note_says_so_and_keeps_both_texts(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     note(at, round_id).input("the saved version").run()
     too_long = "y" * (preparation.MAX_NOTE_CHARS + 5)
     note(at, round_id).input(too_long).run()
@@ -119,7 +140,7 @@ def test_an_over_long_note_says_so_and_keeps_both_texts(
 def test_sharing_shows_what_the_manager_sees_and_can_be_withdrawn(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     assert share(at, round_id).disabled  # nothing to share yet
     note(at, round_id).input("Mere ro *nu* [x](http://evil)").run()
     assert "Deler du noten, ser din leder præcis dette:" in texts(at)
@@ -141,12 +162,8 @@ def test_after_the_conversation_a_shared_note_stays_shared(
     anna = app_org.employees[0]
     preparation.save_note(app_db, anna, round_id, QUESTION, "talked about", 0)
     preparation.share(app_db, anna, round_id, QUESTION, 0)
-    app_db.run(
-        "INSERT INTO conversations (round_id, team_id, employee_id, manager_id, held_at)"
-        " VALUES (?, ?, ?, ?, current_timestamp)",
-        [round_id, app_org.team_id, anna.id, app_org.manager.id],
-    )
-    at = log_in(new_app(), "anna")
+    hold(app_db, round_id, anna)
+    at = opened(log_in(new_app(), "anna"), round_id)
     assert share(at, round_id).value and share(at, round_id).disabled
     assert note(at, round_id).disabled
     assert "Samtalen er holdt. En delt note kan ikke længere trækkes tilbage" in texts(at)
@@ -156,7 +173,7 @@ def test_after_the_conversation_a_shared_note_stays_shared(
 def test_flags_zone_and_ready_are_saved_and_the_zone_stays_private(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     at.checkbox(key=key(state.PREPARATION_FLAG, round_id, QUESTION)).check().run()
     at.radio(key=f"{state.PREPARATION_ZONE}_{round_id}").set_value("danger").run()
     at.toggle(key=f"{state.PREPARATION_READY}_{round_id}").set_value(True).run()
@@ -168,7 +185,7 @@ def test_flags_zone_and_ready_are_saved_and_the_zone_stays_private(
     assert (view.flagged, view.ready) == ((QUESTION,), True)
     assert "danger" not in repr(view)
 
-    reloaded = log_in(new_app(), "anna")
+    reloaded = opened(log_in(new_app(), "anna"), round_id)
     assert reloaded.radio(key=f"{state.PREPARATION_ZONE}_{round_id}").value == "danger"
     assert "Kun for dig. Din placering vises aldrig for andre" in texts(reloaded)
 
@@ -195,7 +212,7 @@ def test_a_closed_round_can_be_read_but_not_changed(
 ) -> None:
     preparation.save_note(app_db, app_org.employees[0], round_id, QUESTION, "from before", 0)
     rounds.advance(app_db, app_org.manager, round_id, rounds.CLOSED)
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     assert "Runden er lukket." in texts(at)
     assert note(at, round_id).value == "from before"
     assert all(area.disabled for area in at.text_area)
@@ -211,14 +228,14 @@ def test_the_conversation_date_is_shown(app_db: Cursor, app_org: Org, round_id: 
         " VALUES (?, ?, ?, ?, DATE '2026-06-03')",
         [round_id, app_org.team_id, app_org.employees[0].id, app_org.manager.id],
     )
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     assert "Din samtale er planlagt til 03-06-2026." in texts(at)
 
 
 def test_the_page_in_english(app_org: Org, round_id: int) -> None:
     at = new_app().run()
     at.sidebar.segmented_control[0].set_value("en").run()
-    log_in(at, "anna")
+    opened(log_in(at, "anna"), round_id)
     page = texts(at)
     english = content.load().get("en")
     assert "Preparing for your MUS" in page
@@ -242,7 +259,10 @@ def test_managers_and_admins_do_not_get_the_page(app_org: Org, round_id: int) ->
 def test_a_round_closed_while_the_page_is_open_loses_nothing_typed(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:
-    at, other_tab = log_in(new_app(), "anna"), log_in(new_app(), "anna")
+    at, other_tab = (
+        opened(log_in(new_app(), "anna"), round_id),
+        opened(log_in(new_app(), "anna"), round_id),
+    )
     note(at, round_id).input("saved before").run()
     rounds.advance(app_db, app_org.manager, round_id, rounds.CLOSED)
     note(at, round_id).input("typed after").run()
@@ -272,7 +292,7 @@ def test_after_the_conversation_the_employee_reads_the_record_and_team_actions(
     )
     actions.add(app_db, manager, round_id, "Mødefri onsdage", "Mona")
 
-    at = log_in(new_app(), "anna")
+    at = opened(log_in(new_app(), "anna"), round_id)
     assert "Når din samtale er holdt" in texts(at)
     assert "Fast fredagsstatus" not in texts(at)  # not before it is held
 
