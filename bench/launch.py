@@ -112,14 +112,14 @@ def revert(fixes: set[str]) -> None:
     if "i18n" in fixes:  # every t() read the settings table and the cached content
         import streamlit as st
 
-        from core import content
+        from core import content, settings
         from ui import i18n, resources, state
 
         def language_code() -> str:
             code = st.session_state.get(state.LANGUAGE)
             if code in content.LANGUAGES:
                 return code
-            return resources.org_settings(resources.cursor()).default_language
+            return settings.load(resources.cursor()).default_language
 
         i18n.language_code = language_code
         i18n.lang = lambda: resources.app_content().get(language_code())

@@ -6,9 +6,12 @@ because it holds per-user state.
 """
 
 import sys
+import types
 
+import extra_streamlit_components as stx
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities import LoginError
 
 from core import auth, people
@@ -18,6 +21,40 @@ from ui import resources, state
 from ui.i18n import error_text, set_language, t
 
 SECONDS_PER_DAY = 86_400
+
+
+class _CookieWriter:
+    """The library's cookie manager, made only when a cookie is written or deleted.
+
+    extra_streamlit_components' CookieManager draws a component as soon as it is made, to
+    read every cookie in the browser; streamlit-authenticator makes one with every
+    Authenticate object, yet reads its cookie from st.context.cookies (the request's
+    headers). Drawing it on the login page cost every first visit the import of pandas,
+    numpy and pyarrow (Streamlit checks component arguments for data frames) and a
+    second script run when the component answered (docs/performance.md).
+    """
+
+    def __init__(self, key: str = "init") -> None:
+        self._key = key
+        self._made: stx.CookieManager | None = None
+
+    def _manager(self) -> stx.CookieManager:
+        if self._made is None:
+            self._made = stx.CookieManager(key=self._key)
+        return self._made
+
+    def set(self, cookie: str, val: str, **options) -> None:
+        self._manager().set(cookie, val, **options)
+
+    def delete(self, cookie: str, key: str = "delete") -> None:
+        manager = self._manager()
+        # Just made, it has not read the cookies back yet: without the name in its dict
+        # it deletes the cookie and then raises a KeyError the library prints.
+        manager.cookies.setdefault(cookie, None)
+        manager.delete(cookie, key=key)
+
+
+cookie_model.stx = types.SimpleNamespace(CookieManager=_CookieWriter)
 
 
 def _credential(user: people.User) -> dict:
@@ -83,10 +120,6 @@ def _end_session(cur: Cursor, authenticator: stauth.Authenticate, logout: bool) 
     user = people.by_username(cur, username) if logout else None
     if user is not None:
         auth.logout(cur, user.id, user.username, resources.now())
-    # The cookie component was just mounted again, so it has not read the cookie back
-    # yet; without the name in its dict the library prints a KeyError while deleting.
-    model = authenticator.cookie_controller.cookie_model
-    model.cookie_manager.cookies.setdefault(model.cookie_name, None)
     authenticator.logout(location="unrendered")
     st.session_state.pop(state.LOGIN_AT, None)
 
