@@ -9,7 +9,7 @@ from ui.i18n import begin_run, language_picker, t
 from ui.navigation import pages_for
 
 resources.freeze_imported_modules()
-st.set_page_config(page_title="Trivselssnak", page_icon=":material/spa:", layout="centered")
+st.set_page_config(page_title="Trivselssnak", page_icon="🌿", layout="centered")
 
 try:
     resources.app_content()

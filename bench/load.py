@@ -29,7 +29,8 @@ from bench.scenarios import BARE, Scenario
 
 DEFAULT_LEVELS = (1, 20, 100, 300, 500)
 DEFAULT_PHASE_S = 30.0
-DEFAULT_THINK_S = 10.0
+DEFAULT_THINK_S = 10.0  # a click every 10 s per open tab: a stress test
+SLOW_THINK_S = 30.0  # MUS pace: a note is written for a while before it is saved
 MAX_THINK_S = 60.0  # the exponential's long tail, cut
 RAMP_PER_SESSION_S = 0.1  # sessions arrive over N × this (capped), as people do
 MAX_RAMP_S = 30.0

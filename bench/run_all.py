@@ -4,7 +4,8 @@
 
 Default sizes: the app's pages at 5,000 employees (400 teams, 5 rounds), themes at scale
 at 50,000 employees × 5 rounds (seeded in seconds), the load test at 1, 20, 100, 300 and
-500 sessions. About a quarter of an hour on two cores. Options after `make bench
+500 sessions clicking every 10 s on average, and again at 300 and 500 sessions clicking
+every 30 s. About twenty minutes on two cores. Options after `make bench
 BENCH_ARGS="..."`: see `--help` (e.g. --nodelay, --option runner.postScriptGC=false).
 --quick is a smoke run (small sizes, short windows) that checks the harness itself, not
 the app. Results go to DIR/*.md and
@@ -33,6 +34,11 @@ def main() -> None:
     parser.add_argument("--skip", default="", help=f"comma-separated, of {','.join(STEPS)}")
     parser.add_argument("--themes-employees", type=int, default=themes_scale.DEFAULT_EMPLOYEES)
     parser.add_argument("--sessions", default=",".join(map(str, load.DEFAULT_LEVELS)))
+    parser.add_argument(
+        "--slow-sessions",
+        default="300,500",
+        help=f"levels run again at a think time of {load.SLOW_THINK_S:g} s (MUS pace)",
+    )
     args = parser.parse_args()
     skip = {step for step in args.skip.split(",") if step}
     out = args.out
@@ -71,6 +77,11 @@ def main() -> None:
         phase = 5 if quick else load.DEFAULT_PHASE_S
         load.run(out, employees, levels, phase, load.DEFAULT_THINK_S, **settings)
         parts.append("load")
+        slow = [1] if quick else [int(n) for n in args.slow_sessions.split(",") if n]
+        if slow:
+            print(f"load test, think time {load.SLOW_THINK_S:g} s", flush=True)
+            load.run(out, employees, slow, phase, load.SLOW_THINK_S, name="load_slow", **settings)
+            parts.append("load_slow")
     minutes = (time.monotonic() - started) / 60
     summary = [
         "## Benchmark results",

@@ -77,6 +77,17 @@ def test_a_72_byte_password_gets_a_message(app_org: Org) -> None:
     assert [e.value for e in at.error] == ["Adgangskoden er for lang: højst 72 bytes."]
 
 
+def test_the_cookie_component_is_drawn_only_to_write_the_cookie(app_org: Org) -> None:
+    """The library reads its cookie from the request; drawing its cookie component on the
+    login page and on every click cost time and a second run (docs/performance.md)."""
+    at = new_app().run()
+    assert not at.get("component_instance")  # the login page
+    log_in(at, "anna")
+    assert at.get("component_instance")  # the login writes the cookie
+    assert not at.run().get("component_instance")  # the next click
+    assert "Logget ind som" in texts(at)  # and still logged in
+
+
 def test_logout_returns_to_the_login_form(app_org: Org) -> None:
     at = log_in(new_app(), "anna")
     widget(at.sidebar.button, "Log ud").click().run()

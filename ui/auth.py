@@ -11,6 +11,7 @@ import types
 import extra_streamlit_components as stx
 import streamlit as st
 import streamlit_authenticator as stauth
+from extra_streamlit_components.CookieManager import _component_func as cookie_component
 from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities import LoginError
 
@@ -24,23 +25,27 @@ SECONDS_PER_DAY = 86_400
 
 
 class _CookieWriter:
-    """The library's cookie manager, made only when a cookie is written or deleted.
+    """The library's cookie manager, drawing a component only to write or delete a cookie.
 
     extra_streamlit_components' CookieManager draws a component as soon as it is made, to
     read every cookie in the browser; streamlit-authenticator makes one with every
     Authenticate object, yet reads its cookie from st.context.cookies (the request's
-    headers). Drawing it on the login page cost every first visit the import of pandas,
-    numpy and pyarrow (Streamlit checks component arguments for data frames) and a
-    second script run when the component answered (docs/performance.md).
+    headers). Drawn on the login page it cost every first visit the import of pandas,
+    numpy and pyarrow (Streamlit checks component arguments for data frames) and a second
+    script run when it answered (docs/performance.md). Drawn first in the run that logs
+    in, its answer started a new run that could remove the component writing the cookie
+    before it had written it. So the manager is made without that reading component.
     """
 
-    def __init__(self, key: str = "init") -> None:
-        self._key = key
+    def __init__(self) -> None:
         self._made: stx.CookieManager | None = None
 
     def _manager(self) -> stx.CookieManager:
         if self._made is None:
-            self._made = stx.CookieManager(key=self._key)
+            made = stx.CookieManager.__new__(stx.CookieManager)  # not __init__: no reading
+            made.cookie_manager = cookie_component
+            made.cookies = {}
+            self._made = made
         return self._made
 
     def set(self, cookie: str, val: str, **options) -> None:
@@ -48,8 +53,8 @@ class _CookieWriter:
 
     def delete(self, cookie: str, key: str = "delete") -> None:
         manager = self._manager()
-        # Just made, it has not read the cookies back yet: without the name in its dict
-        # it deletes the cookie and then raises a KeyError the library prints.
+        # It never read the cookies: without the name in its dict it deletes the cookie
+        # in the browser and then raises a KeyError the library prints.
         manager.cookies.setdefault(cookie, None)
         manager.delete(cookie, key=key)
 

@@ -96,6 +96,21 @@ def test_logout_revokes_sessions_started_before_it(cur: Cursor, make_user: MakeU
     assert auth.session_valid(cur, "kim", NOW + 120)  # a new login afterwards
 
 
+def test_a_session_acts_as_its_user_until_logout_or_deactivation(
+    cur: Cursor, make_user: MakeUser
+) -> None:
+    kim = make_user("kim", people.EMPLOYEE, people.MANAGER)
+    seen = auth.session_user(cur, "Kim", NOW)  # what the login gate reads on every click
+    assert seen is not None and seen.id == kim.id
+    assert seen.roles == {people.EMPLOYEE, people.MANAGER}
+    assert auth.session_user(cur, "nobody", NOW) is None
+    auth.logout(cur, kim.id, kim.username, NOW + 60)
+    assert auth.session_user(cur, "kim", NOW) is None  # the session from before the logout
+    assert auth.session_user(cur, "kim", NOW + 120) is not None
+    cur.run("UPDATE users SET active = FALSE WHERE id = ?", [kim.id])
+    assert auth.session_user(cur, "kim", NOW + 120) is None
+
+
 def test_an_admin_reset_forces_a_change_and_ends_sessions(cur: Cursor, seeded_org: Org) -> None:
     anna = seeded_org.employees[0]
     temporary = auth.reset_password(cur, seeded_org.admin, anna.id, NOW)

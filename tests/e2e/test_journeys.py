@@ -48,6 +48,7 @@ S, P = conversations.STRAINING, conversations.PROTECTIVE
 T = TypeVar("T")
 ACTION_TIMEOUT_MS = 45_000
 EXPECT_TIMEOUT_MS = 20_000
+LOCAL_URLS = ("data:", "blob:", "about:")  # made in the browser itself
 PLAYWRIGHT_EXPECT_TIMEOUT_MS = 5_000  # Playwright's own default, for the other tests
 
 
@@ -70,7 +71,13 @@ def server_log_on_failure(
     page.on(
         "requestfailed", lambda r: events.append(f"{time.time():.1f} failed {r.url} {r.failure}")
     )
+    outside: list[str] = []  # the app sends nothing anywhere: not even a favicon request
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((server.url, *LOCAL_URLS)) else outside.append(r.url),
+    )
     yield
+    assert not outside, f"the browser fetched from outside the server: {sorted(set(outside))}"
     if getattr(request.node, "test_failed", False):
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"{request.node.name}.events.txt").write_text("\n".join(events))
