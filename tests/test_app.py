@@ -92,7 +92,9 @@ def test_logout_returns_to_the_login_form(app_org: Org) -> None:
     at = log_in(new_app(), "anna")
     widget(at.sidebar.button, "Log ud").click().run()
     assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
-    assert "Trivsel og stress i MUS" not in texts(at)
+    page = texts(at)
+    assert "Trivsel og stress i MUS" not in page
+    assert "Logget ind som" not in page and "Forberedelse til din MUS" not in page
 
 
 def test_logout_in_one_tab_ends_the_session_in_another(app_org: Org) -> None:

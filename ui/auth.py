@@ -162,6 +162,7 @@ def require_login(cur: Cursor) -> people.User:
         st.session_state[state.RUN_USER] = user
         return user
     st.session_state.pop(state.RUN_USER, None)
+    user = None  # logged out just now, or never logged in: only the form below decides
     if people.count(cur) == 0:
         _show_first_admin_setup(cur)
     authenticator = _authenticator(cur)
