@@ -72,15 +72,17 @@ def _employee(cur, user):
     employees = {e.username: e for e in conversations.my_employees(cur, user)}
     wanted = st.query_params.get("employee")
     if wanted is not None:
-        try:
-            linked = conversations.employee_by_username(cur, user, wanted)
-        except TrivselError as exc:
-            report(exc)  # someone else's or an unknown employee: no data at all
-            if employees:
-                st.button(t("conversation.choose_other"), on_click=_forget_link)
-            st.stop()
-        employees.setdefault(linked.username, linked)
-        st.session_state[state.CONVERSATION_EMPLOYEE] = linked.username
+        if wanted not in employees:  # not one of those listed: someone else's, or inactive
+            try:
+                linked = conversations.employee_by_username(cur, user, wanted)
+            except TrivselError as exc:
+                report(exc)  # someone else's or an unknown employee: no data at all
+                if employees:
+                    st.button(t("conversation.choose_other"), on_click=_forget_link)
+                st.stop()
+            employees.setdefault(linked.username, linked)
+            wanted = linked.username
+        st.session_state[state.CONVERSATION_EMPLOYEE] = wanted
     if not employees:
         st.info(t("conversation.no_employees"), icon=":material/info:")
         st.stop()

@@ -74,6 +74,10 @@ def test_a_deep_link_to_an_own_employee_opens_their_conversation(
     assert rounds.get(app_db, round_id).k == settings.load(app_db).k  # frozen now
     assert f"?employee=bent&round={round_id}" in texts(at)  # for the calendar invitation
 
+    at.query_params["employee"] = "anna"  # the next invitation's link, in the same tab
+    at.run()
+    assert widget(at.selectbox, "Medarbejder").value == "anna"
+
 
 def test_without_an_open_round_the_page_says_where_to_open_one(app_org: Org) -> None:
     at = conversation_page()
