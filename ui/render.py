@@ -5,8 +5,9 @@ otherwise a note could add links, images or restyle the page.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -54,3 +55,29 @@ def fold(
         args=(key,),
     ) as container:
         yield bool(container.open)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    suffix: str
+    mime: str
+    icon: str
+
+
+PDF = FileKind("pdf", "application/pdf", ":material/picture_as_pdf:")
+MARKDOWN = FileKind("md", "text/markdown", ":material/description:")
+
+
+def download(
+    place, label: str, kind: FileKind, data: Callable[[], bytes | str], stem: str, **options
+) -> None:
+    """A download button whose file is made only when it is clicked, not on every run."""
+    place.download_button(
+        label,
+        data=data,
+        file_name=f"{stem}.{kind.suffix}",
+        mime=kind.mime,
+        on_click="ignore",
+        icon=kind.icon,
+        **options,
+    )

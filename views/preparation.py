@@ -16,7 +16,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user, report
 from ui.i18n import lang, t
-from ui.render import escape_markdown, fill, fold, plain
+from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, plain
 
 ZONE_NOT_SET = ""  # the radio option for "no placement"
 
@@ -302,22 +302,10 @@ def _downloads(prep: preparation.Preparation) -> None:
     st.subheader(t("preparation.download_title"))
     st.caption(t("preparation.download_intro"))
     left, right = st.columns(2)
-    left.download_button(
-        t("preparation.download_pdf"),
-        data=lambda: preparation.export_pdf(prep, language),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
-    right.download_button(
-        t("preparation.download_markdown"),
-        data=lambda: preparation.export_markdown(prep, language),
-        file_name=f"{stem}.md",
-        mime="text/markdown",
-        on_click="ignore",
-        icon=":material/description:",
-    )
+    pdf = t("preparation.download_pdf")
+    download(left, pdf, PDF, lambda: preparation.export_pdf(prep, language), stem)
+    markdown = t("preparation.download_markdown")
+    download(right, markdown, MARKDOWN, lambda: preparation.export_markdown(prep, language), stem)
 
 
 def _preparation(user: people.User, overview: preparation.Overview) -> None:

@@ -11,7 +11,7 @@ from core.errors import TrivselError
 from ui import charts, presentation, resources, state
 from ui.auth import current_user, report
 from ui.i18n import lang, t
-from ui.render import escape_markdown, plain
+from ui.render import MARKDOWN, PDF, download, escape_markdown, plain
 
 cur = resources.cursor()
 user = current_user(cur)
@@ -153,26 +153,19 @@ def handout_buttons(row, round_: rounds.Round) -> None:
     """The presentation to take along, as Markdown and PDF."""
     stem = f"{t('themes.handout_file')}-{round_.id}"
     build = functools.partial(_handout_file, resources.database(), user, round_.id, language)
-    row.download_button(
-        t("themes.handout_pdf"),
-        data=functools.partial(build, exports.to_pdf),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        help=t("themes.handout_help"),
-        key=f"themes_handout_pdf_{round_.id}",
-    )
-    row.download_button(
-        t("themes.handout_md"),
-        data=functools.partial(build, exports.to_markdown),
-        file_name=f"{stem}.md",
-        mime="text/markdown",
-        on_click="ignore",
-        icon=":material/description:",
-        help=t("themes.handout_help"),
-        key=f"themes_handout_md_{round_.id}",
-    )
+    for kind, label, write in (
+        (PDF, "themes.handout_pdf", exports.to_pdf),
+        (MARKDOWN, "themes.handout_md", exports.to_markdown),
+    ):
+        download(
+            row,
+            t(label),
+            kind,
+            functools.partial(build, write),
+            stem,
+            help=t("themes.handout_help"),
+            key=f"themes_handout_{kind.suffix}_{round_.id}",
+        )
 
 
 def presentation_view(round_: rounds.Round) -> None:
