@@ -88,10 +88,6 @@ def theme_ids() -> frozenset[str]:
 # --- who may reach whom ------------------------------------------------------------------
 
 
-def _is_own_employee(actor: people.User, employee: people.User) -> bool:
-    return actor.has(people.MANAGER) and employee.manager_id == actor.id
-
-
 def my_employees(cur: Cursor, actor: people.User) -> list[people.User]:
     """The manager's active direct reports, by name."""
     if not actor.has(people.MANAGER):
@@ -102,7 +98,7 @@ def my_employees(cur: Cursor, actor: people.User) -> list[people.User]:
 def employee_by_username(cur: Cursor, actor: people.User, username: str) -> people.User:
     """One of the manager's employees by username (e.g. from a link in a calendar invite)."""
     employee = people.by_username(cur, username)
-    if employee is None or not _is_own_employee(actor, employee):
+    if employee is None or not people.manages(actor, employee.manager_id):
         raise NotAllowed("errors.not_your_employee")
     return employee
 

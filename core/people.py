@@ -178,13 +178,16 @@ def direct_reports(cur: Cursor, manager_id: int) -> list[User]:
     return from_rows(cur, rows)
 
 
+def manages(manager: User, employees_manager_id: int | None) -> bool:
+    """Whether `manager` is, now, the manager of an employee whose manager_id is given."""
+    return manager.has(MANAGER) and employees_manager_id == manager.id
+
+
 def own_employee_team(cur: Cursor, manager: User, employee_id: int) -> int | None:
     """The team of one of the manager's employees. Anybody else's employee and an unknown
     id get the same NotAllowed, so the two cannot be told apart."""
-    row = None
-    if manager.has(MANAGER):
-        row = cur.one("SELECT manager_id, team_id FROM users WHERE id = ?", [employee_id])
-    if row is None or row[0] != manager.id:
+    row = cur.one("SELECT manager_id, team_id FROM users WHERE id = ?", [employee_id])
+    if row is None or not manages(manager, row[0]):
         raise NotAllowed("errors.not_your_employee")
     return row[1]
 

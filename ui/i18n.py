@@ -1,7 +1,6 @@
 """The chosen language and `t()`, the one way pages get their text."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -12,56 +11,37 @@ from ui import resources, state
 _PICKER = "ui_language_picker"
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What t() needs, looked up once per run: the content and the language shown."""
-
-    content: content.Content
-    default: str  # the organisation's default language
-    code: str  # the language this session shows
-    language: content.Language
-
-
-def _resolve(texts: content.Content, default: str) -> None:
-    code = st.session_state.get(state.LANGUAGE)
-    if code not in content.LANGUAGES:
-        code = default
-    st.session_state[state.I18N_RUN] = _Run(texts, default, code, texts.get(code))
-
-
 def begin_run(cur: Cursor) -> None:
-    """Look up the content and the language once per script run.
+    """Look up the language shown in this script run, once.
 
     app.py calls this first thing. t() runs a hundred times in one run; before, every
     call read the settings table (a cursor and a query) and the cached content, which
     was about half of a page's server time (docs/performance.md).
     """
-    _resolve(resources.app_content(), resources.org_settings(cur).default_language)
+    code = st.session_state.get(state.LANGUAGE)
+    if code not in content.LANGUAGES:
+        code = resources.org_settings(cur).default_language
+    st.session_state[state.I18N_RUN] = resources.app_content().get(code)
 
 
 def set_language(code: str) -> None:
     """Show `code` from now on in this session (a choice, or a user's stored language)."""
     st.session_state[state.LANGUAGE] = code
-    this_run = st.session_state.get(state.I18N_RUN)
-    if this_run is not None:
-        _resolve(this_run.content, this_run.default)
-
-
-def language_code() -> str:
-    this_run = st.session_state.get(state.I18N_RUN)
-    if this_run is not None:
-        return this_run.code
-    code = st.session_state.get(state.LANGUAGE)
     if code in content.LANGUAGES:
-        return code
-    return resources.org_settings(resources.cursor()).default_language
+        st.session_state[state.I18N_RUN] = resources.app_content().get(code)
 
 
 def lang() -> content.Language:
+    """The language of this run (begin_run), or, before app.py has run, looked up now."""
     this_run = st.session_state.get(state.I18N_RUN)
-    if this_run is not None:
-        return this_run.language
-    return resources.app_content().get(language_code())
+    if this_run is None:
+        begin_run(resources.cursor())
+        this_run = st.session_state[state.I18N_RUN]
+    return this_run
+
+
+def language_code() -> str:
+    return lang().code
 
 
 def t(key: str, **values: object) -> str:

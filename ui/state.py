@@ -6,7 +6,7 @@ Page-specific keys carry the page's name as prefix.
 """
 
 LANGUAGE = "ui_language"  # the language chosen in this session
-I18N_RUN = "ui_i18n_run"  # the content and language of this script run (ui.i18n)
+I18N_RUN = "ui_i18n_run"  # the content.Language shown in this script run (ui.i18n)
 RUN_SETTINGS = "ui_run_settings"  # the organisation's settings as read at the start of this run
 LOGIN_OUTCOME = "auth_login_outcome"  # last failed login's outcome, for its message
 LOGIN_AT = "auth_login_at"  # epoch second this session's login started (for revocation)

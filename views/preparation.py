@@ -345,7 +345,7 @@ def _after(cur: Cursor, user: people.User, overview: preparation.Overview) -> No
     round_ = overview.round
     st.subheader(language.guide.step("after").title)
     record = conversations.record_for(cur, user, user.id, round_.id) if overview.held else None
-    if record is None or record.conversation.held_at is None:
+    if record is None:
         st.caption(t("preparation.after_not_held"))
     else:
         st.markdown(f"**{t('preparation.after_themes')}**")
