@@ -97,7 +97,7 @@ async def pick_question(session: ws_client.Session, i: int) -> ws_client.Run:
     """Tick (or untick) the guide's first question in the conversation's picker."""
     first = _content.guide.questions()[0].text
     box = session.widget("checkbox", first)
-    return await session.set_values({box.id: ws_client.flag(not box.value)})
+    return await session.set_values({box.id: ws_client.flag(not session.checked(box))})
 
 
 async def record_theme(session: ws_client.Session, i: int) -> ws_client.Run:
@@ -112,7 +112,7 @@ async def record_theme(session: ws_client.Session, i: int) -> ws_client.Run:
 async def tick_checklist(session: ws_client.Session, i: int) -> ws_client.Run:
     """Tick (or untick) "the team is informed" in the team page's checklist."""
     box = session.widget("checkbox", label("team.checklist_inform"))
-    return await session.set_values({box.id: ws_client.flag(not box.value)})
+    return await session.set_values({box.id: ws_client.flag(not session.checked(box))})
 
 
 async def search_people(session: ws_client.Session, i: int) -> ws_client.Run:

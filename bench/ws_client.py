@@ -10,6 +10,11 @@ any other way. Widget ids come from the elements' protos (text_input.id, button.
 a form's values travel with its submit button's trigger, exactly as the browser sends
 them; a widget whose value the script set (set_value) takes the server's value.
 
+A widget inside a fragment (st.fragment: its deltas carry the fragment's id) reruns only
+that fragment, as in the browser: the request names the fragment, the run's new_session
+lists the fragments it reruns (metadata.run.fragment_ids), and only their elements are
+replaced; the rest of the page stays as it was.
+
 The websocket itself needs no XSRF token: the token only unlocks Streamlit's own auth
 cookie, which this app does not use. Every wait is bounded by `timeout`.
 """
@@ -62,6 +67,7 @@ class Run:
     elements: list[tuple[tuple[int, ...], Element]]
     exceptions: list[str]
     page_not_found: bool = False
+    drawn: int = 0  # elements sent in it (a fragment's rerun sends only the fragment's)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +79,7 @@ class _Pending:
     future: asyncio.Future
     started: float
     runs: int = 0
+    drawn: int = 0  # elements the server sent
 
 
 def widget_of(element: Element):
@@ -105,6 +112,7 @@ class Session:
     pages: list[Page] = field(default_factory=list)
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
     bytes_received: int = 0
+    fragment_of: dict[tuple[int, ...], str] = field(default_factory=dict)  # path -> fragment
     _values: dict[str, WidgetState] = field(default_factory=dict)
     _socket: object = None
     _reader: asyncio.Task | None = None
@@ -172,7 +180,8 @@ class Session:
         return await self._rerun(page_hash=self.page_hash, page_name="")
 
     async def set_values(self, values: dict[str, WidgetState], triggers: Iterable[str] = ()):
-        """Change widgets (and click buttons: `triggers` are widget ids), then rerun."""
+        """Change widgets (and click buttons: `triggers` are widget ids), then rerun: only
+        their fragment when they all sit in the same one, as the browser does."""
         for widget_id, state in values.items():
             state.id = widget_id
             self._values[widget_id] = state
@@ -181,7 +190,11 @@ class Session:
             state = WidgetState(id=widget_id)
             state.trigger_value = True
             once.append(state)
-        return await self._rerun(page_hash=self.page_hash, page_name="", once=once)
+        fragments = {self._fragment_of_widget(w) for w in [*values, *triggers]}
+        fragment = fragments.pop() if len(fragments) == 1 else ""
+        return await self._rerun(
+            page_hash=self.page_hash, page_name="", once=once, fragment=fragment
+        )
 
     # --- reading the page ------------------------------------------------------------------
 
@@ -213,6 +226,14 @@ class Session:
             raise ProtocolError(f"no {kind} labelled {label!r} (#{nth}) on the page")
         return found[nth]
 
+    def checked(self, box) -> bool:
+        """A checkbox's or toggle's value in this tab: what was last sent for it, else the
+        server's (a value the script set, or the widget's default)."""
+        sent = self._values.get(box.id)
+        if sent is not None:
+            return sent.bool_value
+        return box.value if box.set_value else box.default
+
     def texts(self) -> list[str]:
         return [element_text(e) for _, e in sorted(self.elements.items())]
 
@@ -232,7 +253,16 @@ class Session:
         context.color_scheme = "light"
         return message
 
-    async def _rerun(self, page_hash: str, page_name: str, once: list | None = None) -> Run:
+    def _fragment_of_widget(self, widget_id: str) -> str:
+        for path, element in self.elements.items():
+            widget = widget_of(element)
+            if widget is not None and widget.id == widget_id:
+                return self.fragment_of.get(path, "")
+        return ""
+
+    async def _rerun(
+        self, page_hash: str, page_name: str, once: list | None = None, fragment: str = ""
+    ) -> Run:
         if self._socket is None:
             raise ProtocolError("not connected")
         if self._pending is not None:
@@ -242,6 +272,7 @@ class Session:
         state.query_string = self.query_string
         state.page_script_hash = page_hash
         state.page_name = page_name
+        state.fragment_id = fragment
         state.widget_states.widgets.extend([*self._values.values(), *(once or [])])
         loop = asyncio.get_running_loop()
         self._pending = _Pending(loop.create_future(), time.perf_counter())
@@ -275,7 +306,14 @@ class Session:
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            self.elements.clear()
+            rerunning = set(message.metadata.run.fragment_ids)
+            if rerunning:  # only these fragments' elements are drawn again
+                for path in [p for p, f in self.fragment_of.items() if f in rerunning]:
+                    self.elements.pop(path, None)
+                    del self.fragment_of[path]
+            else:
+                self.elements.clear()
+                self.fragment_of.clear()
             self.page_hash = message.new_session.page_script_hash
             if self._pending is not None:
                 self._pending.runs += 1
@@ -306,6 +344,12 @@ class Session:
         element = delta.new_element
         path = tuple(message.metadata.delta_path)
         self.elements[path] = element
+        if self._pending is not None:
+            self._pending.drawn += 1
+        if delta.fragment_id:
+            self.fragment_of[path] = delta.fragment_id
+        else:
+            self.fragment_of.pop(path, None)
         if element.WhichOneof("type") == "exception":
             self._exceptions.append(f"{element.exception.type}: {element.exception.message}")
         widget = widget_of(element)
@@ -323,6 +367,7 @@ class Session:
             seconds=time.perf_counter() - pending.started,
             status=DONE[status],
             runs=pending.runs,
+            drawn=pending.drawn,
             elements=sorted(self.elements.items()),
             exceptions=list(self._exceptions),
             page_not_found=self._page_not_found,

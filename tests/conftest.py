@@ -1,5 +1,7 @@
 """Named fixtures shared by every test: a real DuckDB file, users, logged-in apps."""
 
+import asyncio
+import concurrent.futures
 import functools
 import os
 import subprocess
@@ -248,3 +250,11 @@ def texts(at: AppTest) -> str:
         parts += [str(getattr(e, "value", "")) for e in getattr(at, kind)]
     parts += [e.label for e in at.expander]
     return "\n".join(parts)
+
+
+def run_async(coroutine, timeout: float):
+    """Run a coroutine to its end, within `timeout` seconds, on a thread of its own: once
+    the browser tests have run, Playwright keeps an event loop in the main thread, where
+    asyncio.run() is refused."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, timeout)).result()

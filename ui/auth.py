@@ -191,6 +191,17 @@ def require_login(cur: Cursor) -> people.User:
     return user
 
 
+def signed_in_again(cur: Cursor) -> people.User | None:
+    """The gate's check for a run that skips app.py (a part of a page rerunning alone,
+    ui/parts.py): the user, read again, or None when this session may no longer act."""
+    user = None if st.session_state.get(state.LOGOUT_REQUESTED) else _signed_in(cur)
+    if user is None:
+        st.session_state.pop(state.RUN_USER, None)
+    else:
+        st.session_state[state.RUN_USER] = user
+    return user
+
+
 def current_user(cur: Cursor) -> people.User:
     """The logged-in user, for pages: the one the gate in app.py checked in this run."""
     username = people.normalise_username(st.session_state.get("username") or "")

@@ -42,9 +42,10 @@ def fold(
 
     Streamlit otherwise builds and sends the content of every closed expander on every
     click; on the preparation page that was most of each click's work
-    (docs/performance.md). Opening one reruns the page. Whether it is open is remembered
-    under the session key f"{key}_open", so a label that changes (a mark added to it)
-    keeps the expander as it was.
+    (docs/performance.md). Opening one reruns the page, or only the part of the page it
+    sits in (ui/parts.py). Whether it is open is remembered under the session key
+    f"{key}_open", so a label that changes (a mark added to it) keeps the expander as it
+    was.
     """
     with st.expander(
         label,

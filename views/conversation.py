@@ -13,6 +13,7 @@ from ui import resources, state
 from ui import timer as ui_timer
 from ui.auth import current_user, report
 from ui.i18n import error_text, lang, t
+from ui.parts import own_rerun, part
 from ui.render import fill, plain
 
 NOW = object()  # stands for "the clock at the click" in a callback's arguments
@@ -63,6 +64,28 @@ def _follow_link(key: str, param: str, drop: tuple[str, ...] = ()) -> None:
 
 def _forget_link() -> None:
     st.query_params.clear()
+
+
+# --- parts of the page that rerun alone (ui/parts.py) -------------------------------------
+
+
+def _refused_here() -> None:
+    """A refused change is shown at the top of the page, so a part rerunning alone after
+    one draws the whole page again instead (with whatever changed meanwhile)."""
+    if own_rerun() and st.session_state.get(state.CONVERSATION_FLASH):
+        st.rerun()
+
+
+def _fresh(user, drawn):
+    """The record as the page run read it, or read again on a part's own rerun."""
+    _refused_here()
+    if not own_rerun():
+        return drawn
+    talk = drawn.conversation
+    record = conversations.record_for(resources.cursor(), user, talk.employee_id, talk.round_id)
+    if record is None:
+        st.rerun()
+    return record
 
 
 # --- choosing the employee and the round ----------------------------------------------------
@@ -234,7 +257,9 @@ def _preparation(shared, guide) -> None:
         plain(note)  # the employee's own words: plain text, never markdown or HTML
 
 
+@part
 def _picker(user, conversation, guide, picked, flagged, closed: bool) -> None:
+    _refused_here()
     st.subheader(t("conversation.questions_title"))
     st.caption(t("conversation.questions_help"))
     keys = {
@@ -270,7 +295,10 @@ def _compact(guide, picked) -> None:
                 st.markdown(f"##### {sub}")
 
 
-def _themes(user, conversation, record, language, closed: bool) -> None:
+@part
+def _themes(user, drawn, language, closed: bool) -> None:
+    record = _fresh(user, drawn)
+    conversation = record.conversation
     st.markdown(f"**{t('conversation.themes_title')}**")
     if not record.themes:
         st.caption(t("conversation.no_themes"))
@@ -320,7 +348,10 @@ def _themes(user, conversation, record, language, closed: bool) -> None:
         )
 
 
-def _agreements(user, conversation, record, closed: bool) -> None:
+@part
+def _agreements(user, drawn, closed: bool) -> None:
+    record = _fresh(user, drawn)
+    conversation = record.conversation
     st.markdown(f"**{t('conversation.agreements_title')}**")
     if not record.agreements:
         st.caption(t("conversation.no_agreements"))
@@ -425,8 +456,8 @@ else:
 st.divider()
 st.subheader(t("conversation.record_title"))
 st.caption(t("conversation.record_help"))
-_themes(user, conversation, record, language, closed)
-_agreements(user, conversation, record, closed)
+_themes(user, record, language, closed)
+_agreements(user, record, closed)
 
 if not conversation.held and not closed:
     st.divider()

@@ -16,6 +16,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user, report
 from ui.i18n import lang, t
+from ui.parts import own_rerun, part
 from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, plain
 
 ZONE_NOT_SET = ""  # the radio option for "no placement"
@@ -262,7 +263,20 @@ def _round_info(round_: rounds.Round, conversation_on: date | None) -> None:
         st.info(t("preparation.closed"), icon=":material/lock:")
 
 
-def _zone(user: people.User, prep: preparation.Preparation, editable: bool) -> None:
+def _fresh(user: people.User, drawn: preparation.Overview) -> preparation.Overview:
+    """What a part shows: the page run's overview, read again on the part's own rerun."""
+    if not own_rerun():
+        return drawn
+    current = preparation.overview(resources.cursor(), user)
+    if current is None or current.round.id != drawn.round.id:
+        st.rerun()  # another round now: the whole page changes
+    return current
+
+
+@part
+def _zone(user: people.User, drawn: preparation.Overview) -> None:
+    overview = _fresh(user, drawn)
+    prep, editable = overview.preparation, overview.round.state == rounds.OPEN
     names = {zone.id: zone.name for zone in lang().stress_tool.zones}
     names[ZONE_NOT_SET] = t("preparation.zone_none")
     zone_key = _key(state.PREPARATION_ZONE, prep.round_id)
@@ -281,7 +295,32 @@ def _zone(user: people.User, prep: preparation.Preparation, editable: bool) -> N
     _show_problem("zone", once=True)
 
 
-def _ready(user: people.User, prep: preparation.Preparation, editable: bool) -> None:
+@part
+def _question(user: people.User, drawn: preparation.Overview, question_id: str) -> None:
+    """One question's note, flag and sharing; a guide question folded, its label marked."""
+    overview = _fresh(user, drawn)
+    round_, held = overview.round, overview.held
+    editable = round_.state == rounds.OPEN
+    item = overview.preparation.items[question_id]
+    if question_id == content.PREPARATION_ITEM:
+        _item(user, item, round_.id, editable, held)
+        return
+    question = lang().guide.question(question_id)
+    marks = " :material/flag:" if item.flagged else ""
+    marks += " :material/visibility:" if item.shared else ""
+    with fold(
+        f"{question.number}. {question.text}{marks}",
+        key=_key(state.PREPARATION_FOLD, round_.id, question.id),
+    ) as unfolded:
+        if unfolded:
+            _prompts(question)
+            _item(user, item, round_.id, editable, held)
+
+
+@part
+def _ready(user: people.User, drawn: preparation.Overview) -> None:
+    overview = _fresh(user, drawn)
+    prep, editable = overview.preparation, overview.round.state == rounds.OPEN
     ready_key = _key(state.PREPARATION_READY, prep.round_id)
     st.session_state[ready_key] = prep.ready
     st.subheader(t("preparation.ready_title"))
@@ -296,47 +335,46 @@ def _ready(user: people.User, prep: preparation.Preparation, editable: bool) -> 
     _show_problem("ready", once=True)
 
 
-def _downloads(prep: preparation.Preparation) -> None:
+def _downloads(user: people.User, round_id: int) -> None:
+    """The preparation as a file, read when the button is clicked: the notes may have been
+    saved since this run by a part of the page rerunning alone."""
     language = lang()
+    database = resources.database()
+
+    def stored() -> preparation.Preparation:  # called on the server's thread, at the click
+        return preparation.load(database.cursor(), user, round_id)
+
+    def as_pdf() -> bytes:
+        return preparation.export_pdf(stored(), language)
+
+    def as_markdown() -> str:
+        return preparation.export_markdown(stored(), language)
+
     stem = t("preparation.file_stem")
     st.subheader(t("preparation.download_title"))
     st.caption(t("preparation.download_intro"))
     left, right = st.columns(2)
-    pdf = t("preparation.download_pdf")
-    download(left, pdf, PDF, lambda: preparation.export_pdf(prep, language), stem)
-    markdown = t("preparation.download_markdown")
-    download(right, markdown, MARKDOWN, lambda: preparation.export_markdown(prep, language), stem)
+    download(left, t("preparation.download_pdf"), PDF, as_pdf, stem)
+    download(right, t("preparation.download_markdown"), MARKDOWN, as_markdown, stem)
 
 
 def _preparation(user: people.User, overview: preparation.Overview) -> None:
     guide = lang().guide
-    round_, prep, held = overview.round, overview.preparation, overview.held
-    editable = round_.state == rounds.OPEN
-
-    _zone(user, prep, editable)
+    _zone(user, overview)
 
     st.subheader(t("preparation.question_title"))
     st.markdown(f"**{guide.preparation_question}**")
-    _item(user, prep.items[content.PREPARATION_ITEM], round_.id, editable, held)
+    _question(user, overview, content.PREPARATION_ITEM)
 
     st.subheader(t("preparation.questions_title"))
     st.caption(t("preparation.questions_intro"))
     for group in guide.question_groups:
         st.markdown(f"**{group.title}**")
         for question in group.questions:
-            item = prep.items[question.id]
-            marks = " :material/flag:" if item.flagged else ""
-            marks += " :material/visibility:" if item.shared else ""
-            with fold(
-                f"{question.number}. {question.text}{marks}",
-                key=_key(state.PREPARATION_FOLD, round_.id, question.id),
-            ) as unfolded:
-                if unfolded:
-                    _prompts(question)
-                    _item(user, item, round_.id, editable, held)
+            _question(user, overview, question.id)
 
-    _ready(user, prep, editable)
-    _downloads(prep)
+    _ready(user, overview)
+    _downloads(user, overview.round.id)
 
 
 def _after(cur: Cursor, user: people.User, overview: preparation.Overview) -> None:

@@ -10,6 +10,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user, report
 from ui.i18n import error_text, lang, t
+from ui.parts import part
 from ui.render import fill
 
 PREPARATION_PATH = "preparation"  # the employee page's url path (ui/navigation.py)
@@ -142,13 +143,20 @@ def _preparation_link() -> str:
     return f"{parts.scheme}://{parts.netloc}/{path}" if parts.netloc else f"/{path}"
 
 
+@part
+def _checklist(round_id: int | None) -> None:
+    """The manager's own reminders, kept in this session only: ticking one changes nothing
+    else, so it reruns only this part."""
+    for item in ("inform", "tool", "prepare"):
+        st.checkbox(t(f"team.checklist_{item}"), key=f"team_checklist_{round_id}_{item}")
+    st.caption(t("team.checklist_note"))
+
+
 def _before(user, org, guide, round_id: int | None) -> None:
     st.header(t("team.before_title"), divider="gray")
     organisation = org.organisation_name or t("welcome.your_organisation")
     st.markdown(fill(guide.step("before").text, organisation=organisation))
-    for item in ("inform", "tool", "prepare"):
-        st.checkbox(t(f"team.checklist_{item}"), key=f"team_checklist_{round_id}_{item}")
-    st.caption(t("team.checklist_note"))
+    _checklist(round_id)
     st.subheader(t("team.invitation_title"))
     st.caption(t("team.invitation_help"))
     invitation = t(

@@ -4,7 +4,6 @@ One app server (tests/e2e's Server, on 127.0.0.1, with a tiny seeded organisatio
 one bare-page server for the whole module; both are stopped by their PID at the end.
 """
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bench import scenarios, seed, ws_client
 from bench.server import BARE_APP, StreamlitServer
 from core import content
+from tests.conftest import run_async
 from tests.e2e.conftest import Server
 
 TIMEOUT_S = 60
@@ -38,7 +38,7 @@ def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, TIMEOUT_S))
+    return run_async(coroutine, TIMEOUT_S)
 
 
 async def _session(url: str, steps) -> object:
@@ -113,6 +113,29 @@ def test_a_scenario_reaches_its_page_and_performs_its_interaction(app) -> None:
     assert all(step.ok for step in found.values())
     assert again.ok
     assert page.url_path == "themes"
+
+
+def test_a_note_saved_in_a_part_of_the_page_reruns_only_that_part(app) -> None:
+    """The preparation question is a fragment: saving its note redraws it alone, and
+    the saved note is there when the page is opened again."""
+    server, manifest = app
+    scenario = scenarios.by_key("prep_note")
+
+    async def steps(session: ws_client.Session):
+        login = scenarios.Logins(manifest).next(scenario.role)
+        found = await scenarios.onto_page(session, scenario, login, manifest.password)
+        saved = await scenario.act(session, 41)
+        after_save = session.texts()
+        reopened = await scenarios.reopen(session, 0)
+        note = session.widget("text_area", DA.t("preparation.note_label"))
+        return found["page_open"], saved, after_save, reopened, note.value
+
+    page, saved, after_save, reopened, note = run(_session(server.url, steps))
+    assert saved.ok and reopened.ok
+    assert 0 < saved.drawn < page.drawn / 4  # the part, not the page
+    assert DA.t("preparation.title") in after_save  # the rest of the page stays
+    assert DA.guide.confidentiality_note in after_save
+    assert note == "Bench note number 41."
 
 
 def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:

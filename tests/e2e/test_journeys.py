@@ -404,6 +404,12 @@ def test_before_the_manager_opens_a_round_and_an_employee_prepares(
     page.get_by_text("Jeg har forberedt mig").click()
     settle(page)
 
+    # Each note was saved by its own part of the page rerunning alone: the file holds
+    # them all, the page's other parts were never drawn again.
+    prepared = download(page, DA.t("preparation.download_markdown")).decode()
+    for marker in (PRIVATE_MARKER, PRIVATE_MARKER_2, SHARED_MARKER):
+        assert marker in prepared
+
     # Everything is stored: a reload shows the same.
     page.reload()
     settle(page)

@@ -1,0 +1,89 @@
+"""Parts of a page that rerun alone (ui/parts.py), as the browser reruns them.
+
+A part skips app.py and its login gate, so it checks the session itself: a tab logged
+out elsewhere gets the login form at its next click inside a part, and nothing of the
+page. A refused change inside a part is shown where the page shows refusals.
+
+Driven over Streamlit's own websocket protocol (bench/ws_client.py), which reruns a
+fragment exactly as the browser does; one server on 127.0.0.1, stopped by its PID.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from bench import scenarios, seed, ws_client
+from core import content, conversations
+from tests.conftest import run_async
+from tests.e2e.conftest import Server
+
+TIMEOUT_S = 60
+DA = content.load().get("da")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, seed.Manifest]]:
+    server = Server(tmp_path_factory.mktemp("parts") / "data")
+    manifest = seed.seed(server.data_dir, employees=24, teams=2, n_rounds=2)
+    try:
+        yield server.start(), manifest
+    finally:
+        server.stop()
+
+
+async def _on_page(url: str, scenario: str, login: scenarios.Login, password: str):
+    session = await ws_client.Session(url, timeout=TIMEOUT_S).connect()
+    await scenarios.onto_page(session, scenarios.by_key(scenario), login, password)
+    return session
+
+
+async def _on_preparation(url: str, username: str, password: str) -> ws_client.Session:
+    return await _on_page(url, "prep_note", scenarios.Login(username, scenarios.EMPLOYEE), password)
+
+
+async def _log_out_elsewhere_then_save(url: str, username: str, password: str):
+    tab = await _on_preparation(url, username, password)
+    other = await _on_preparation(url, username, password)
+    try:
+        before = await scenarios.save_note(tab, 1)
+        assert before.ok and DA.t("preparation.title") in tab.texts()
+        logout = other.widget("button", DA.t("nav.logout"))
+        await other.set_values({}, triggers=[logout.id])
+        after = await scenarios.save_note(tab, 2)
+        return after, tab.texts(), [w.label for w in tab.widgets("text_input")]
+    finally:
+        await tab.close()
+        await other.close()
+
+
+def test_a_part_rerun_after_a_logout_elsewhere_shows_the_login_form_only(app) -> None:
+    server, manifest = app
+    username = manifest.employee_usernames[0]
+    after, texts, inputs = run_async(
+        _log_out_elsewhere_then_save(server.url, username, manifest.password), TIMEOUT_S
+    )
+    assert after.ok
+    assert inputs == [DA.t("login.username"), DA.t("login.password")]
+    assert DA.t("preparation.title") not in texts
+    assert DA.t("preparation.note_label") not in texts
+
+
+async def _add_an_empty_agreement(url: str, manifest: seed.Manifest):
+    login = scenarios.Logins(manifest).next(scenarios.MANAGER)
+    tab = await _on_page(url, "conv_theme", login, manifest.password)
+    try:
+        add = tab.widget("button", DA.t("conversation.add_agreement"))
+        refused = await tab.set_values({}, triggers=[add.id])
+        return refused, tab.texts()
+    finally:
+        await tab.close()
+
+
+def test_a_refusal_inside_a_part_is_shown_at_the_top_of_the_page(app) -> None:
+    server, manifest = app
+    refused, texts = run_async(_add_an_empty_agreement(server.url, manifest), TIMEOUT_S)
+    assert refused.ok
+    assert refused.runs == 2  # the part's own run, then the page's with the message
+    message = DA.t("errors.agreement_text", limit=conversations.MAX_AGREEMENT_CHARS)
+    assert texts.count(message) == 1
+    assert texts.index(message) < texts.index(DA.t("conversation.timer_title"))
