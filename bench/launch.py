@@ -86,8 +86,10 @@ def install_query_log(path: str) -> None:
             with lock:
                 runs[0] += 1
                 text = json.dumps({"script_runs": runs[0], "statements": totals})
-            with open(path, "w", encoding="utf-8") as file:
-                file.write(text)
+                partial = f"{path}.partial"  # renamed into place: a reader sees whole files
+                with open(partial, "w", encoding="utf-8") as file:
+                    file.write(text)
+                os.replace(partial, path)
 
     db.Cursor._execute = timed
     ScriptRunner._run_script = counted
