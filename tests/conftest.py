@@ -258,3 +258,18 @@ def run_async(coroutine, timeout: float):
     asyncio.run() is refused."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, asyncio.wait_for(coroutine, timeout)).result()
+
+
+@pytest.fixture(scope="module")
+def protocol_app(tmp_path_factory: pytest.TempPathFactory):
+    """A running app on 127.0.0.1 with a small seeded organisation (bench/seed.py), for
+    tests that speak Streamlit's protocol (bench/ws_client.py); stopped by its PID."""
+    from bench import seed
+    from tests.e2e.conftest import Server
+
+    server = Server(tmp_path_factory.mktemp("protocol") / "data")
+    manifest = seed.seed(server.data_dir, employees=24, teams=2, n_rounds=2)
+    try:
+        yield server.start(), manifest
+    finally:
+        server.stop()

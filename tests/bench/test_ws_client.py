@@ -8,24 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import scenarios, seed, ws_client
+from bench import scenarios, ws_client
 from bench.server import BARE_APP, StreamlitServer
 from core import content
 from tests.conftest import run_async
-from tests.e2e.conftest import Server
 
 TIMEOUT_S = 60
 DA = content.load().get("da")
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, seed.Manifest]]:
-    server = Server(tmp_path_factory.mktemp("ws") / "data")
-    manifest = seed.seed(server.data_dir, employees=24, teams=2, n_rounds=2)
-    try:
-        yield server.start(), manifest
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +39,13 @@ async def _session(url: str, steps) -> object:
         await session.close()
 
 
-def test_the_first_page_is_the_login_form(app) -> None:
-    server, _ = app
+async def _onto_page(session: ws_client.Session, scenario: scenarios.Scenario, manifest):
+    login = scenarios.Logins(manifest).next(scenario.role)
+    return await scenarios.onto_page(session, scenario, login, manifest.password)
+
+
+def test_the_first_page_is_the_login_form(protocol_app) -> None:
+    server, _ = protocol_app
 
     async def steps(session: ws_client.Session):
         first = await session.open()
@@ -64,8 +58,8 @@ def test_the_first_page_is_the_login_form(app) -> None:
     assert pages == []  # nothing but the login form before logging in
 
 
-def test_it_logs_in_and_gets_a_page_rendered(app) -> None:
-    server, manifest = app
+def test_it_logs_in_and_gets_a_page_rendered(protocol_app) -> None:
+    server, manifest = protocol_app
 
     async def steps(session: ws_client.Session):
         await session.open()
@@ -82,8 +76,8 @@ def test_it_logs_in_and_gets_a_page_rendered(app) -> None:
     assert DA.guide.confidentiality_note in texts
 
 
-def test_a_wrong_password_leaves_the_login_form(app) -> None:
-    server, manifest = app
+def test_a_wrong_password_leaves_the_login_form(protocol_app) -> None:
+    server, manifest = protocol_app
 
     async def steps(session: ws_client.Session):
         await session.open()
@@ -98,13 +92,12 @@ def test_a_wrong_password_leaves_the_login_form(app) -> None:
     assert pages == []
 
 
-def test_a_scenario_reaches_its_page_and_performs_its_interaction(app) -> None:
-    server, manifest = app
+def test_a_scenario_reaches_its_page_and_performs_its_interaction(protocol_app) -> None:
+    server, manifest = protocol_app
     scenario = scenarios.by_key("emp_themes")
 
     async def steps(session: ws_client.Session):
-        login = scenarios.Logins(manifest).next(scenario.role)
-        found = await scenarios.onto_page(session, scenario, login, manifest.password)
+        found = await _onto_page(session, scenario, manifest)
         again = await scenario.act(session, 1)
         return found, again, session.current_page()
 
@@ -115,15 +108,14 @@ def test_a_scenario_reaches_its_page_and_performs_its_interaction(app) -> None:
     assert page.url_path == "themes"
 
 
-def test_a_note_saved_in_a_part_of_the_page_reruns_only_that_part(app) -> None:
+def test_a_note_saved_in_a_part_of_the_page_reruns_only_that_part(protocol_app) -> None:
     """The preparation question is a fragment: saving its note redraws it alone, and
     the saved note is there when the page is opened again."""
-    server, manifest = app
+    server, manifest = protocol_app
     scenario = scenarios.by_key("prep_note")
 
     async def steps(session: ws_client.Session):
-        login = scenarios.Logins(manifest).next(scenario.role)
-        found = await scenarios.onto_page(session, scenario, login, manifest.password)
+        found = await _onto_page(session, scenario, manifest)
         saved = await scenario.act(session, 41)
         after_save = session.texts()
         reopened = await scenarios.reopen(session, 0)

@@ -8,27 +8,12 @@ Driven over Streamlit's own websocket protocol (bench/ws_client.py), which rerun
 fragment exactly as the browser does; one server on 127.0.0.1, stopped by its PID.
 """
 
-from collections.abc import Iterator
-
-import pytest
-
 from bench import scenarios, seed, ws_client
 from core import content, conversations
 from tests.conftest import run_async
-from tests.e2e.conftest import Server
 
 TIMEOUT_S = 60
 DA = content.load().get("da")
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, seed.Manifest]]:
-    server = Server(tmp_path_factory.mktemp("parts") / "data")
-    manifest = seed.seed(server.data_dir, employees=24, teams=2, n_rounds=2)
-    try:
-        yield server.start(), manifest
-    finally:
-        server.stop()
 
 
 async def _on_page(url: str, scenario: str, login: scenarios.Login, password: str):
@@ -56,8 +41,8 @@ async def _log_out_elsewhere_then_save(url: str, username: str, password: str):
         await other.close()
 
 
-def test_a_part_rerun_after_a_logout_elsewhere_shows_the_login_form_only(app) -> None:
-    server, manifest = app
+def test_a_part_rerun_after_a_logout_elsewhere_shows_the_login_form_only(protocol_app) -> None:
+    server, manifest = protocol_app
     username = manifest.employee_usernames[0]
     after, texts, inputs = run_async(
         _log_out_elsewhere_then_save(server.url, username, manifest.password), TIMEOUT_S
@@ -79,8 +64,8 @@ async def _add_an_empty_agreement(url: str, manifest: seed.Manifest):
         await tab.close()
 
 
-def test_a_refusal_inside_a_part_is_shown_at_the_top_of_the_page(app) -> None:
-    server, manifest = app
+def test_a_refusal_inside_a_part_is_shown_at_the_top_of_the_page(protocol_app) -> None:
+    server, manifest = protocol_app
     refused, texts = run_async(_add_an_empty_agreement(server.url, manifest), TIMEOUT_S)
     assert refused.ok
     assert refused.runs == 2  # the part's own run, then the page's with the message
