@@ -185,7 +185,9 @@ def _status(user, conversation, closed: bool, employee) -> None:
         st.code(_calendar_link(employee.username, conversation.round_id), language=None)
 
 
-def _timer(user, conversation, org, closed: bool) -> None:
+@part
+def _timer(user, drawn, org, closed: bool) -> None:
+    conversation = _fresh(user, drawn).conversation
     st.subheader(t("conversation.timer_title"))
     target, limit = org.timer_target_minutes, org.timer_limit_minutes
     st.caption(t("conversation.timer_target", target=target, limit=limit))
@@ -439,7 +441,7 @@ if flash:
     st.error(flash, icon=":material/error:")
 
 _status(user, conversation, closed, employee)
-_timer(user, conversation, org, closed)
+_timer(user, record, org, closed)
 
 flagged = tuple(i for i in shared.flagged if i in content.QUESTION_IDS)
 picked = conversations.preselected_questions(cur, user, conversation, flagged)
