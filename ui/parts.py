@@ -31,7 +31,11 @@ R = TypeVar("R")
 
 
 def own_rerun() -> bool:
-    """Whether this run reruns parts only (a widget inside a part was used)."""
+    """Whether this run reruns parts only (a widget inside a part was used).
+
+    Streamlit 1.67 has no public call for it; its run context lists the fragments a run
+    reruns (empty for a run of the whole app). tests/ui/test_parts.py fails if that
+    changes."""
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
