@@ -138,6 +138,18 @@ def _signed_in(cur: Cursor) -> people.User | None:
     return auth.session_user(cur, username, st.session_state.get(state.LOGIN_AT, 0.0))
 
 
+def signed_in(cur: Cursor) -> people.User | None:
+    """The gate's check, on every run (and by a part of a page rerunning alone, which
+    skips app.py: ui/parts.py): the user, read again, or None when this session asked to
+    log out or may no longer act. Remembered for the pages as this run's user."""
+    user = None if st.session_state.get(state.LOGOUT_REQUESTED) else _signed_in(cur)
+    if user is None:
+        st.session_state.pop(state.RUN_USER, None)
+    else:
+        st.session_state[state.RUN_USER] = user
+    return user
+
+
 def _login_message() -> None:
     outcome = st.session_state.get(state.LOGIN_OUTCOME)
     if st.session_state.get("authentication_status") is False and outcome:
@@ -156,13 +168,10 @@ def require_login(cur: Cursor) -> people.User:
     The authenticator is built only to log in (the form, or the cookie of a new tab) and
     to log out.
     """
-    user = _signed_in(cur)
+    user = signed_in(cur)
     logout = st.session_state.pop(state.LOGOUT_REQUESTED, False)
-    if user is not None and not logout:
-        st.session_state[state.RUN_USER] = user
+    if user is not None:
         return user
-    st.session_state.pop(state.RUN_USER, None)
-    user = None  # logged out just now, or never logged in: only the form below decides
     if people.count(cur) == 0:
         _show_first_admin_setup(cur)
     authenticator = _authenticator(cur)
@@ -188,17 +197,6 @@ def require_login(cur: Cursor) -> people.User:
         st.caption(t("login.help"))
         st.stop()
     st.session_state[state.RUN_USER] = user
-    return user
-
-
-def signed_in_again(cur: Cursor) -> people.User | None:
-    """The gate's check for a run that skips app.py (a part of a page rerunning alone,
-    ui/parts.py): the user, read again, or None when this session may no longer act."""
-    user = None if st.session_state.get(state.LOGOUT_REQUESTED) else _signed_in(cur)
-    if user is None:
-        st.session_state.pop(state.RUN_USER, None)
-    else:
-        st.session_state[state.RUN_USER] = user
     return user
 
 

@@ -45,7 +45,7 @@ def part(draw: Callable[P, R]) -> Callable[P, R | None]:
 
     @functools.wraps(draw)
     def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
-        if own_rerun() and auth.signed_in_again(resources.cursor()) is None:
+        if own_rerun() and auth.signed_in(resources.cursor()) is None:
             st.rerun()  # the whole app: its gate logs the session out
         return draw(*args, **kwargs)
 
