@@ -14,6 +14,7 @@ page says so, instead of a traceback.
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from core import readcache
 from core.config import Config
 from core.crypto import FieldCipher, cipher
 from core.errors import ConfigError, Conflict
@@ -57,16 +59,42 @@ class Cursor:
     """A DuckDB cursor plus the cipher for free-text columns.
 
     Results are always fetched in full before the next statement, since a new statement
-    on a DuckDB cursor ends the previous unfetched result.
+    on a DuckDB cursor ends the previous unfetched result. Reads of the rarely written
+    tables outside a transaction may be answered from `cache` (core/readcache.py).
     """
 
     raw: duckdb.DuckDBPyConnection
     cipher: FieldCipher
     # Shared by every cursor of one Database: its transactions run one at a time.
     writers: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    cache: readcache.ReadCache = field(default_factory=readcache.ReadCache, repr=False)
     _depth: int = field(default=0, repr=False)
+    # Tables written by the open transaction; None: maybe any. Forgotten at its commit.
+    _written: set[str] | None = field(default_factory=set, repr=False)
 
     def _execute(self, sql: str, params: Sequence[object], fetch: Callable) -> object:
+        changes = readcache.written(sql)
+        if changes is not None and not changes:
+            return self._attempt(sql, params, fetch)
+        try:
+            return self._attempt(sql, params, fetch)
+        finally:
+            self._wrote(changes)
+
+    def _wrote(self, tables: frozenset[str] | None) -> None:
+        if not self._depth:
+            self.cache.forget(tables)
+        elif tables is None or self._written is None:
+            self._written = None
+        else:
+            self._written |= tables
+
+    def _read(self, kind: str, sql: str, params: Sequence[object], fetch: Callable) -> object:
+        if self._depth:  # a transaction reads its own writes, and what DuckDB says now
+            return self._execute(sql, params, fetch)
+        return self.cache.read(kind, sql, params, lambda: self._execute(sql, params, fetch))
+
+    def _attempt(self, sql: str, params: Sequence[object], fetch: Callable) -> object:
         """Run one statement and fetch its result; retry it alone after a write conflict."""
         attempt = 1
         while True:
@@ -83,10 +111,10 @@ class Cursor:
             attempt += 1
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return self._execute(sql, params, lambda result: result.fetchall())
+        return self._read("all", sql, params, lambda result: result.fetchall())
 
     def one(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
-        return self._execute(sql, params, lambda result: result.fetchone())
+        return self._read("one", sql, params, lambda result: result.fetchone())
 
     def value(self, sql: str, params: Sequence[object] = ()) -> object:
         row = self.one(sql, params)
@@ -111,12 +139,12 @@ class Cursor:
             return
         with self.writers:
             self.raw.execute("BEGIN TRANSACTION")
-            self._depth = 1
+            self._depth, self._written = 1, set()
             try:
                 yield self
             except BaseException as exc:
                 self._depth = 0
-                self.raw.execute("ROLLBACK")
+                self.raw.execute("ROLLBACK")  # nothing changed: the cache stays
                 if _is_write_conflict(exc):
                     raise Conflict(BUSY) from exc
                 raise
@@ -127,6 +155,9 @@ class Cursor:
                 if _is_write_conflict(exc):
                     raise Conflict(BUSY) from exc
                 raise
+            finally:
+                written = self._written
+                self.cache.forget(None if written is None else frozenset(written))
 
 
 @dataclass
@@ -135,9 +166,10 @@ class Database:
     cipher: FieldCipher
     path: Path
     writers: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    cache: readcache.ReadCache = field(default_factory=readcache.ReadCache, repr=False)
 
     def cursor(self) -> Cursor:
-        return Cursor(self.connection.cursor(), self.cipher, self.writers)
+        return Cursor(self.connection.cursor(), self.cipher, self.writers, self.cache)
 
     def close(self) -> None:
         self.connection.close()
@@ -186,6 +218,7 @@ def migrate(cur: Cursor, available: list[Migration] | None = None) -> list[int]:
             continue
         with cur.transaction():
             cur.raw.execute(migration.sql)
+            cur._wrote(readcache.ALL)  # DDL and data, past Cursor's statement check
             cur.run(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],
@@ -210,6 +243,22 @@ def _foreign(path: Path) -> str:
     )
 
 
+# One read cache per file, for every Database on it in this process: DuckDB lets a
+# process open a file it already has open, and a write through one must be seen by all.
+_caches: "weakref.WeakValueDictionary[str, readcache.ReadCache]" = weakref.WeakValueDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache_for(path: Path) -> readcache.ReadCache:
+    key = str(Path(path).resolve())
+    with _caches_lock:
+        cache = _caches.get(key)
+        if cache is None:
+            cache = _caches[key] = readcache.ReadCache()
+    cache.forget(readcache.ALL)  # the file may be another one now (a restore)
+    return cache
+
+
 def connect(path: Path, data_cipher: FieldCipher) -> Database:
     """Open (or create) the database file and bring its schema up to date.
 
@@ -227,7 +276,7 @@ def connect(path: Path, data_cipher: FieldCipher) -> Database:
         raise ConfigError(_unreadable(path, exc)) from exc
     except duckdb.Error as exc:
         raise ConfigError(_unreadable(path, exc)) from exc
-    database = Database(connection, data_cipher, path)
+    database = Database(connection, data_cipher, path, cache=_cache_for(path))
     try:
         found = {row[0] for row in database.cursor().all("SHOW TABLES")}
     except duckdb.Error as exc:
