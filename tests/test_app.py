@@ -143,6 +143,17 @@ def test_english_is_one_click_away_and_remembered(app_db: Cursor, app_org: Org) 
     assert "Wellbeing and stress in the MUS" in texts(fresh)
 
 
+def test_a_language_chosen_after_a_logout_in_another_tab_is_not_remembered(
+    app_db: Cursor, app_org: Org
+) -> None:
+    at = log_in(new_app(), "anna")
+    other_tab = log_in(new_app(), "anna")
+    widget(other_tab.sidebar.button, "Log ud").click().run()
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert [t.label for t in at.text_input] == ["Username", "Password"]  # this tab's choice
+    assert people.by_username(app_db, "anna").language is None  # not the account's
+
+
 def test_user_names_are_shown_as_plain_text(app_db: Cursor) -> None:
     new_user(app_db, "mallory")
     app_db.run("UPDATE users SET name = '<b>x</b> [link](http://evil)' WHERE username = 'mallory'")

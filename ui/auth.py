@@ -150,6 +150,17 @@ def signed_in(cur: Cursor) -> people.User | None:
     return user
 
 
+def may_act(user: people.User) -> bool:
+    """For a widget's callback: whether this session may still change things as `user`.
+
+    Streamlit runs callbacks before the script, so before app.py's gate and a part's own
+    check: a tab logged out elsewhere (or reset, or deactivated) would otherwise store
+    its next change before that run shows the login form. The same check as the gate's,
+    answered from the read cache unless something about the user changed."""
+    current = signed_in(resources.cursor())
+    return current is not None and current.id == user.id
+
+
 def _login_message() -> None:
     outcome = st.session_state.get(state.LOGIN_OUTCOME)
     if st.session_state.get("authentication_status") is False and outcome:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import content, people
+from core import auth, content, people
 from core.db import Cursor
 from ui import resources, state
 
@@ -61,7 +61,8 @@ def _choose(widget_key: str, cur_factory: Callable[[], Cursor]) -> None:
     username = st.session_state.get("username")
     if username and st.session_state.get("authentication_status"):
         cur = cur_factory()
-        user = people.by_username(cur, username)
+        # A callback runs before the gate: a session logged out elsewhere stores nothing.
+        user = auth.session_user(cur, username, st.session_state.get(state.LOGIN_AT, 0.0))
         if user is not None:
             people.set_language(cur, user.id, chosen)  # remembered for the next login
 

@@ -11,7 +11,7 @@ from core import content, conversations, preparation, rounds, timer
 from core.errors import TrivselError
 from ui import resources, state
 from ui import timer as ui_timer
-from ui.auth import current_user, report
+from ui.auth import current_user, may_act, report
 from ui.i18n import error_text, lang, t
 from ui.parts import own_rerun, part
 from ui.render import fill, plain
@@ -25,6 +25,8 @@ SECONDS_PER_MINUTE = 60
 
 def _act(user, action, *args) -> bool:
     """Run one core change; a refusal is shown once, at the top of the next drawing."""
+    if not may_act(user):
+        return False  # logged out elsewhere: the run that follows shows the login form
     values = [resources.now() if value is NOW else value for value in args]
     try:
         action(resources.cursor(), user, *values)

@@ -14,7 +14,7 @@ from core import actions, content, conversations, people, preparation, rounds
 from core.db import Cursor
 from core.errors import TrivselError
 from ui import resources, state
-from ui.auth import current_user, report
+from ui.auth import current_user, may_act, report
 from ui.i18n import lang, t
 from ui.parts import own_rerun, part
 from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, plain
@@ -31,8 +31,10 @@ def _problems() -> dict[str, tuple[str, dict]]:
     return st.session_state.setdefault(state.PREPARATION_PROBLEMS, {})
 
 
-def _act(problem_key: str, write: Callable[[], object]) -> object | None:
+def _act(user: people.User, problem_key: str, write: Callable[[], object]) -> object | None:
     """Run one core write; keep its error for the widget it belongs to."""
+    if not may_act(user):
+        return None  # logged out elsewhere: the run that follows shows the login form
     try:
         result = write()
     except TrivselError as exc:
@@ -50,6 +52,7 @@ def _save_note(user: people.User, round_id: int, item_id: str, force: bool = Fal
     stored_key = _key(state.PREPARATION_STORED, round_id, item_id)
     expected = None if force else st.session_state.get(stored_key)
     item = _act(
+        user,
         item_id,
         lambda: preparation.save_note(
             resources.cursor(), user, round_id, item_id, note, resources.now(), expected=expected
@@ -62,6 +65,7 @@ def _save_note(user: people.User, round_id: int, item_id: str, force: bool = Fal
 def _set_flag(user: people.User, round_id: int, item_id: str) -> None:
     flagged = st.session_state[_key(state.PREPARATION_FLAG, round_id, item_id)]
     _act(
+        user,
         _sharing_problem(item_id),
         lambda: preparation.set_flag(
             resources.cursor(), user, round_id, item_id, flagged, resources.now()
@@ -73,6 +77,7 @@ def _set_shared(user: people.User, round_id: int, item_id: str) -> None:
     wanted = st.session_state[_key(state.PREPARATION_SHARE, round_id, item_id)]
     write = preparation.share if wanted else preparation.unshare
     _act(
+        user,
         _sharing_problem(item_id),
         lambda: write(resources.cursor(), user, round_id, item_id, resources.now()),
     )
@@ -81,6 +86,7 @@ def _set_shared(user: people.User, round_id: int, item_id: str) -> None:
 def _set_zone(user: people.User, round_id: int) -> None:
     zone = st.session_state[_key(state.PREPARATION_ZONE, round_id)] or None
     _act(
+        user,
         "zone",
         lambda: preparation.set_zone(resources.cursor(), user, round_id, zone, resources.now()),
     )
@@ -89,6 +95,7 @@ def _set_zone(user: people.User, round_id: int) -> None:
 def _set_ready(user: people.User, round_id: int) -> None:
     ready = st.session_state[_key(state.PREPARATION_READY, round_id)]
     _act(
+        user,
         "ready",
         lambda: preparation.set_ready(resources.cursor(), user, round_id, ready, resources.now()),
     )

@@ -8,7 +8,7 @@ import streamlit as st
 from core import conversations, preparation, rounds, teams
 from core.errors import TrivselError
 from ui import resources, state
-from ui.auth import current_user, report
+from ui.auth import current_user, may_act, report
 from ui.i18n import error_text, lang, t
 from ui.parts import part
 from ui.render import fill
@@ -24,6 +24,8 @@ def _flash(kind: str, text: str) -> None:
 
 
 def _advance(user, round_id: int, to_state: str, done_key: str) -> None:
+    if not may_act(user):
+        return
     try:
         rounds.advance(resources.cursor(), user, round_id, to_state)
     except TrivselError as exc:
@@ -33,6 +35,8 @@ def _advance(user, round_id: int, to_state: str, done_key: str) -> None:
 
 
 def _create(user, team_id: int, keys: tuple[str, str, str]) -> None:
+    if not may_act(user):
+        return  # the form keeps what was typed
     name, starts_on, ends_on = (st.session_state.get(key) for key in keys)
     try:
         round_id = rounds.create(resources.cursor(), user, team_id, name or "", starts_on, ends_on)

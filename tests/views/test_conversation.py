@@ -133,6 +133,18 @@ def test_picked_questions_are_stored_and_offered_next_time(
     ]
 
 
+def test_a_question_picked_after_a_logout_in_another_tab_is_not_stored(
+    app_db: Cursor, app_org: Org, round_id: int
+) -> None:
+    at = conversation_page(employee="anna")
+    other_tab = log_in(new_app(), "mona")
+    widget(other_tab.sidebar.button, "Log ud").click().run()
+    widget(at.checkbox, GUIDE.question("zone_2").text).check().run()
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    stored = record(app_db, app_org, 0, round_id)
+    assert stored is None or stored.conversation.selected_questions == ()
+
+
 def test_the_conversation_view_shows_only_the_picked_questions_in_large_text(
     app_db: Cursor, app_org: Org, round_id: int
 ) -> None:

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import actions, content, conversations, preparation, rounds, settings
 from core.db import Cursor
-from tests.conftest import Org, hold, log_in, new_app, open_round, texts
+from tests.conftest import Org, hold, log_in, new_app, open_round, texts, widget
 from ui import state
 
 QUESTION = content.QUESTION_IDS[0]
@@ -83,6 +83,18 @@ def test_a_note_is_saved_on_change_and_there_after_a_reload(
     )  # a new session: a reload or a second tab
     assert note(reloaded, round_id).value == "Faste pauser æøå"
     assert note(reloaded, round_id, PREP).value == ""
+
+
+def test_a_note_typed_after_a_logout_in_another_tab_is_not_stored(
+    app_db: Cursor, app_org: Org, round_id: int
+) -> None:
+    at = opened(log_in(new_app(), "anna"), round_id)
+    other_tab = log_in(new_app(), "anna")
+    widget(other_tab.sidebar.button, "Log ud").click().run()
+    note(at, round_id).input("typed after the logout").run()
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert "typed after the logout" not in texts(at)
+    assert preparation.load(app_db, app_org.employees[0], round_id).items[QUESTION].note == ""
 
 
 def test_an_open_tab_follows_a_note_saved_in_another(app_org: Org, round_id: int) -> None:
