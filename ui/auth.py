@@ -10,15 +10,13 @@ import types
 
 import extra_streamlit_components as stx
 import streamlit as st
-import streamlit_authenticator as stauth
 from extra_streamlit_components.CookieManager import _component_func as cookie_component
-from streamlit_authenticator.models import cookie_model
-from streamlit_authenticator.utilities import LoginError
 
 from core import auth, people
 from core.db import Cursor
 from core.errors import TrivselError
 from ui import resources, state
+from ui.authlib import LoginError, cookie_model, stauth
 from ui.i18n import error_text, set_language, t
 
 SECONDS_PER_DAY = 86_400
