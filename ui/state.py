@@ -23,6 +23,7 @@ PREPARATION_READY = "preparation_ready"  # prefix + f"_{round_id}": the ready ma
 PREPARATION_FOLD = "preparation_fold"  # a question's expander (ui.render.fold)
 PREPARATION_STRESS_TOOL = "preparation_stress_tool"  # the stress tool's expander
 PREPARATION_PROBLEMS = "preparation_problems"  # item id -> (error key, params) to show
+PREPARATION_JUST_SAVED = "preparation_just_saved"  # (round id, Item) a save just stored
 ADMIN_SECTION = "admin_section"  # which part of the admin page is open
 ADMIN_SEARCH = "admin_search"  # the people search text
 ADMIN_PERSON = "admin_person"  # id of the person being edited

@@ -6,6 +6,7 @@ and the last saved version is shown next to it.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 import streamlit as st
@@ -33,6 +34,7 @@ def _problems() -> dict[str, tuple[str, dict]]:
 
 def _act(user: people.User, problem_key: str, write: Callable[[], object]) -> object | None:
     """Run one core write; keep its error for the widget it belongs to."""
+    st.session_state.pop(state.PREPARATION_JUST_SAVED, None)
     if not may_act(user):
         return None  # logged out elsewhere: the run that follows shows the login form
     try:
@@ -60,6 +62,7 @@ def _save_note(user: people.User, round_id: int, item_id: str, force: bool = Fal
     )
     if item is not None:
         st.session_state[stored_key] = item.note
+        st.session_state[state.PREPARATION_JUST_SAVED] = (round_id, item)  # for _shown
 
 
 def _set_flag(user: people.User, round_id: int, item_id: str) -> None:
@@ -302,13 +305,30 @@ def _zone(user: people.User, drawn: preparation.Overview) -> None:
     _show_problem("zone", once=True)
 
 
+def _shown(
+    user: people.User, drawn: preparation.Overview, question_id: str
+) -> tuple[rounds.Round, bool, preparation.Item]:
+    """The round, whether the conversation is held, and the item, for a question's part.
+
+    Right after its note was saved (most clicks on the page) the save's own answer is
+    all the part needs, read in the save's transaction: the round was open then and, for
+    a shared note, the conversation not held, or the save would have been refused.
+    Otherwise the overview, read again on the part's own rerun (_fresh)."""
+    saved = st.session_state.pop(state.PREPARATION_JUST_SAVED, None)
+    if own_rerun() and saved is not None:
+        round_id, item = saved
+        if round_id == drawn.round.id and item.item_id == question_id:
+            held = drawn.held and not item.shared  # matters only for a shared note
+            return replace(drawn.round, state=rounds.OPEN), held, item
+    overview = _fresh(user, drawn)
+    return overview.round, overview.held, overview.preparation.items[question_id]
+
+
 @part
 def _question(user: people.User, drawn: preparation.Overview, question_id: str) -> None:
     """One question's note, flag and sharing; a guide question folded, its label marked."""
-    overview = _fresh(user, drawn)
-    round_, held = overview.round, overview.held
+    round_, held, item = _shown(user, drawn, question_id)
     editable = round_.state == rounds.OPEN
-    item = overview.preparation.items[question_id]
     if question_id == content.PREPARATION_ITEM:
         _item(user, item, round_.id, editable, held)
         return

@@ -72,3 +72,31 @@ def test_a_refusal_inside_a_part_is_shown_at_the_top_of_the_page(protocol_app) -
     message = DA.t("errors.agreement_text", limit=conversations.MAX_AGREEMENT_CHARS)
     assert texts.count(message) == 1
     assert texts.index(message) < texts.index(DA.t("conversation.timer_title"))
+
+
+async def _save_then_share(url: str, username: str, password: str):
+    tab = await _on_preparation(url, username, password)
+    try:
+        saved = await scenarios.save_note(tab, 7)
+        after_save = tab.texts()
+        share = tab.widget("checkbox", DA.t("preparation.share"))
+        shared = await tab.set_values({share.id: ws_client.flag(True)})
+        return saved, after_save, shared, tab.texts()
+    finally:
+        await tab.close()
+
+
+def test_a_saved_note_shows_as_saved_and_can_be_shared_at_once(protocol_app) -> None:
+    """The part redrawn after a save shows what the save stored (its time, the sharing
+    that an empty note did not allow); the next click reads it all again."""
+    server, manifest = protocol_app
+    username = manifest.employee_usernames[2]
+    saved, after_save, shared, after_share = run_async(
+        _save_then_share(server.url, username, manifest.password), TIMEOUT_S
+    )
+    assert saved.ok and shared.ok
+    saved_at = DA.t("preparation.saved_at", time="").strip()
+    assert any(text.startswith(saved_at) for text in after_save)
+    assert DA.t("preparation.manager_would_see") in after_save
+    assert DA.t("preparation.manager_sees") in after_share
+    assert "Bench note number 7." in after_share  # exactly what the manager reads
