@@ -17,6 +17,7 @@ Nothing here decides who may see what: a cached read returns the same rows as th
 statement would, for the same SQL and parameters, and core's checks run on them as before.
 """
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -39,8 +40,13 @@ _UNCHANGING = re.compile(
 _MODIFYING_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY)\b", re.I)
 _READ = re.compile(r"^\s*SELECT\b", re.I)
 _SOURCE = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][\w.]*)(\s*\()?", re.I)
-# `FROM a, b` names b after a comma, where the pattern above does not look.
-_COMMA_JOIN = re.compile(r"\bFROM\s+[\w.]+(?:\s+(?:AS\s+)?\w+)?\s*,", re.I)
+# `FROM a, b` names b after a comma, where the pattern above does not look: a FROM
+# clause (of the statement or of a parenthesised part) with a comma is not kept.
+_INNERMOST = re.compile(r"\(([^()]*)\)")
+_FROM_CLAUSE = re.compile(
+    r"\bFROM\b(.*?)(?:\b(?:WHERE|GROUP|ORDER|LIMIT|HAVING|UNION|QUALIFY|WINDOW)\b|$)",
+    re.I | re.S,
+)
 # A read whose answer changes without a write (the clock, chance), or that holds a
 # credential, is always asked of DuckDB.
 _NOT_KEPT = re.compile(
@@ -52,9 +58,10 @@ _SCALARS = (str, int, float, bool, bytes, date, datetime, time, timedelta, Decim
 ALL = None  # written(): the statement may change any table
 
 
+@functools.lru_cache(maxsize=2048)  # statements are the code's own: a few hundred texts
 def read_tables(sql: str) -> frozenset[str] | None:
     """The tables a plain SELECT reads, or None unless it reads only CACHED_TABLES."""
-    if not _READ.match(sql) or '"' in sql or _COMMA_JOIN.search(sql) or _NOT_KEPT.search(sql):
+    if not _READ.match(sql) or '"' in sql or _NOT_KEPT.search(sql) or _comma_join(sql):
         return None
     tables = set()
     for name, call in _SOURCE.findall(sql):
@@ -66,6 +73,19 @@ def read_tables(sql: str) -> frozenset[str] | None:
     return frozenset(tables)
 
 
+def _comma_join(sql: str) -> bool:
+    levels = []
+    while True:
+        inner = _INNERMOST.findall(sql)
+        if not inner:
+            break
+        levels += inner
+        sql = _INNERMOST.sub(" _ ", sql)
+    levels.append(sql)
+    return any("," in clause for level in levels for clause in _FROM_CLAUSE.findall(level))
+
+
+@functools.lru_cache(maxsize=2048)
 def written(sql: str) -> frozenset[str] | None:
     """The tables a statement may change: empty for a read, ALL (None) when unknown."""
     found = _WRITE.match(sql)

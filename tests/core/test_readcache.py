@@ -172,6 +172,10 @@ def test_the_cache_holds_at_most_its_limit() -> None:
         ("SELECT note_enc FROM preparation_items WHERE user_id = ?", None),
         ("SELECT u.id FROM users u LEFT JOIN preparations p ON p.user_id = u.id", None),
         ("SELECT u.id FROM users u, preparations p WHERE p.user_id = u.id", None),
+        ("SELECT x.id FROM (SELECT id FROM teams) x, preparation_items p", None),
+        ("SELECT id FROM users WHERE id IN (SELECT t.id FROM teams t, agreements a)", None),
+        ("SELECT count(*), max(id) FROM users WHERE id IN (?, ?) ORDER BY 1, 2", {"users"}),
+        ("SELECT extract(year FROM created_at), id FROM rounds", None),  # to be safe
         ("SELECT * FROM unnest(?)", None),
         ("SELECT count(*) FROM users WHERE id IN (SELECT user_id FROM audit_log)", None),
         # The answer changes without a write, or holds a credential.

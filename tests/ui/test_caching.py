@@ -24,6 +24,7 @@ PROCESS_WIDE = {
     "ui/first_admin.py": {"_announce_setup_token"},  # once per database, no user yet
     "core/conversations.py": {"theme_ids"},  # the themes vocabulary from content/
     "core/exports.py": {"_glyphs"},  # what the bundled fonts can print
+    "core/readcache.py": {"read_tables", "written"},  # what an SQL text reads or writes
 }
 USER_PARAMETERS = {"user", "user_id", "username", "actor", "actor_id"}
 CACHE_DECORATORS = {"cache_data", "cache_resource", "cache", "lru_cache"}
