@@ -32,7 +32,7 @@ MAX_ENTRIES = 20_000  # the few reads of each of 5,000 people, ~1 KB each; least
 MAX_ROWS = 500  # a larger result is a list for an admin page, read rarely
 
 _WRITE = re.compile(
-    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+([A-Za-z_]\w*)\b", re.I
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+([A-Za-z_][\w.]*)", re.I
 )
 _UNCHANGING = re.compile(
     r"^\s*(?:SELECT|SHOW|DESCRIBE|EXPLAIN|SUMMARIZE|BEGIN|COMMIT|ROLLBACK|ABORT)\b", re.I
@@ -90,7 +90,8 @@ def written(sql: str) -> frozenset[str] | None:
     """The tables a statement may change: empty for a read, ALL (None) when unknown."""
     found = _WRITE.match(sql)
     if found:
-        return frozenset({found.group(1).lower()})
+        table = found.group(1).lower()
+        return ALL if "." in table else frozenset({table})  # main.users: say everything
     if _UNCHANGING.match(sql):
         return frozenset()
     if sql.lstrip()[:4].upper() == "WITH" and not _MODIFYING_WORD.search(sql):

@@ -198,6 +198,8 @@ def test_which_reads_may_be_kept(sql: str, tables: set[str] | None) -> None:
         ("insert or replace into settings VALUES (?, ?)", {"settings"}),
         ("  UPDATE users SET name = ? WHERE id = ?", {"users"}),
         ("DELETE FROM teams WHERE id = ?", {"teams"}),
+        ("UPDATE main.users SET name = ?", None),
+        ('UPDATE "users" SET name = ?', None),
         ("SELECT 1", set()),
         ("WITH held AS (SELECT 1) SELECT * FROM held", set()),
         ("WITH gone AS (SELECT 1) DELETE FROM users", None),
