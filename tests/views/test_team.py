@@ -43,6 +43,16 @@ def test_a_manager_creates_opens_and_closes_a_round(app_db: Cursor, app_org: Org
     assert "en lukket runde kan ikke åbnes igen" in texts(at)
 
 
+def test_a_round_is_not_opened_after_a_logout_in_another_tab(app_db: Cursor, app_org: Org) -> None:
+    planned = rounds.create(app_db, app_org.manager, app_org.team_id, "MUS 2026")
+    at = team_page()
+    other_tab = log_in(new_app(), "mona")
+    widget(other_tab.sidebar.button, "Log ud").click().run()
+    widget(at.button, "Åbn runden").click().run()
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert rounds.get(app_db, planned).state == rounds.PLANNED
+
+
 def test_a_refused_transition_gets_a_clear_message(app_db: Cursor, app_org: Org) -> None:
     open_round(app_db, app_org.manager, app_org.team_id, "Forår")
     later = rounds.create(app_db, app_org.manager, app_org.team_id, "Efterår")
