@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import auth, content, people
+from core import content, people
 from core.db import Cursor
 from ui import resources, state
 
@@ -58,13 +58,13 @@ def _choose(widget_key: str, cur_factory: Callable[[], Cursor]) -> None:
     if chosen not in content.LANGUAGES:
         return  # the segmented control was clicked off: keep the language as it is
     set_language(chosen)
-    username = st.session_state.get("username")
-    if username and st.session_state.get("authentication_status"):
-        cur = cur_factory()
-        # A callback runs before the gate: a session logged out elsewhere stores nothing.
-        user = auth.session_user(cur, username, st.session_state.get(state.LOGIN_AT, 0.0))
-        if user is not None:
-            people.set_language(cur, user.id, chosen)  # remembered for the next login
+    from ui.auth import signed_in  # the gate's check; ui.auth imports this module
+
+    cur = cur_factory()
+    # A callback runs before the gate: a session logged out elsewhere stores nothing.
+    user = signed_in(cur)
+    if user is not None:
+        people.set_language(cur, user.id, chosen)  # remembered for the next login
 
 
 def language_picker(*, sidebar: bool = True, key: str = _PICKER, help: str | None = None) -> None:
