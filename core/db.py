@@ -123,6 +123,14 @@ class Cursor:
     def run(self, sql: str, params: Sequence[object] = ()) -> None:
         self._execute(sql, params, lambda result: None)
 
+    def changed(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run an UPDATE, INSERT or DELETE and return how many rows it changed.
+
+        "UPDATE, and INSERT when nothing changed" inside a transaction costs DuckDB 2.0
+        a third of an `INSERT ... ON CONFLICT DO UPDATE` on a row that exists (0.6 ms
+        against 2.1 ms on 75,000 rows, docs/performance.md)."""
+        return int(self._execute(sql, params, lambda result: result.fetchone()[0]))
+
     @contextmanager
     def transaction(self) -> Iterator["Cursor"]:
         """All or nothing. Nested calls join the outermost transaction.

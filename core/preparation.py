@@ -177,24 +177,27 @@ def overview(cur: Cursor, actor: people.User) -> Overview | None:
 # --- writing ----------------------------------------------------------------------------
 
 
-def _upsert_item(cur: Cursor, actor: people.User, round_id: int, item: Item, now: float) -> None:
-    cur.run(
-        "INSERT INTO preparation_items"
-        " (user_id, round_id, item_id, note_enc, flagged, shared, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (user_id, round_id, item_id) DO UPDATE SET"
-        " note_enc = excluded.note_enc, flagged = excluded.flagged,"
-        " shared = excluded.shared, updated_at = excluded.updated_at",
-        [
-            actor.id,
-            round_id,
-            item.item_id,
-            cur.cipher.encrypt(item.note),
-            item.flagged,
-            item.shared,
-            _stamp(now),
-        ],
-    )
+def _store_item(
+    cur: Cursor, actor: people.User, round_id: int, item: Item, now: float, *, replacing: Item
+) -> None:
+    """Write the item's row over `replacing`, the item as read in the caller's transaction.
+
+    An UPDATE of the known row, not an INSERT ... ON CONFLICT: DuckDB takes three times
+    as long for that, and this is the write of the app's most frequent click."""
+    values = [cur.cipher.encrypt(item.note), item.flagged, item.shared, _stamp(now)]
+    if replacing.updated_at is not None:  # it was saved before: its row exists
+        cur.run(
+            "UPDATE preparation_items SET note_enc = ?, flagged = ?, shared = ?, updated_at = ?"
+            " WHERE user_id = ? AND round_id = ? AND item_id = ?",
+            [*values, actor.id, round_id, item.item_id],
+        )
+    else:
+        cur.run(
+            "INSERT INTO preparation_items"
+            " (note_enc, flagged, shared, updated_at, user_id, round_id, item_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [*values, actor.id, round_id, item.item_id],
+        )
 
 
 def _audit_sharing(cur: Cursor, actor: people.User, round_id: int, item_id: str, shared: bool):
@@ -233,7 +236,14 @@ def save_note(
         if current.shared and _held(cur, actor.id, round_id):
             raise Conflict("errors.shared_after_held")
         shared = current.shared and bool(note.strip())
-        _upsert_item(cur, actor, round_id, Item(item_id, note, current.flagged, shared, None), now)
+        _store_item(
+            cur,
+            actor,
+            round_id,
+            Item(item_id, note, current.flagged, shared, None),
+            now,
+            replacing=current,
+        )
         if current.shared and not shared:
             _audit_sharing(cur, actor, round_id, item_id, shared=False)
     return Item(item_id, note, current.flagged, shared, _utc(_stamp(now)))
@@ -249,7 +259,7 @@ def set_flag(
         current = _item(cur, actor.id, round_id, item_id)
         if current.flagged != flagged:
             item = Item(item_id, current.note, flagged, current.shared, None)
-            _upsert_item(cur, actor, round_id, item, now)
+            _store_item(cur, actor, round_id, item, now, replacing=current)
 
 
 def share(cur: Cursor, actor: people.User, round_id: int, item_id: str, now: float) -> None:
@@ -263,7 +273,7 @@ def share(cur: Cursor, actor: people.User, round_id: int, item_id: str, now: flo
         if not current.note.strip():
             raise InvalidInput("errors.share_empty")
         item = Item(item_id, current.note, current.flagged, True, None)
-        _upsert_item(cur, actor, round_id, item, now)
+        _store_item(cur, actor, round_id, item, now, replacing=current)
         _audit_sharing(cur, actor, round_id, item_id, shared=True)
 
 
@@ -278,19 +288,26 @@ def unshare(cur: Cursor, actor: people.User, round_id: int, item_id: str, now: f
         if _held(cur, actor.id, round_id):
             raise Conflict("errors.already_held")
         item = Item(item_id, current.note, current.flagged, False, None)
-        _upsert_item(cur, actor, round_id, item, now)
+        _store_item(cur, actor, round_id, item, now, replacing=current)
         _audit_sharing(cur, actor, round_id, item_id, shared=False)
 
 
-def _upsert_preparation(
+def _set_preparation(
     cur: Cursor, actor: people.User, round_id: int, column: str, value: object, now: float
 ) -> None:
-    cur.run(
-        f"INSERT INTO preparations (user_id, round_id, {column}, updated_at) VALUES (?, ?, ?, ?)"
-        f" ON CONFLICT (user_id, round_id) DO UPDATE SET"
-        f" {column} = excluded.{column}, updated_at = excluded.updated_at",
-        [actor.id, round_id, value, _stamp(now)],
-    )
+    """Set one column of the actor's preparation row, making the row on first use."""
+    params = [value, _stamp(now), actor.id, round_id]
+    with cur.transaction():  # no other writer between the UPDATE and the INSERT
+        if not cur.changed(
+            f"UPDATE preparations SET {column} = ?, updated_at = ?"
+            " WHERE user_id = ? AND round_id = ?",
+            params,
+        ):
+            cur.run(
+                f"INSERT INTO preparations ({column}, updated_at, user_id, round_id)"
+                " VALUES (?, ?, ?, ?)",
+                params,
+            )
 
 
 def set_zone(cur: Cursor, actor: people.User, round_id: int, zone: str | None, now: float) -> None:
@@ -298,13 +315,13 @@ def set_zone(cur: Cursor, actor: people.User, round_id: int, zone: str | None, n
     if zone is not None and zone not in content.ZONE_IDS:
         raise InvalidInput("errors.unknown_zone")
     _open_round(cur, actor, round_id)
-    _upsert_preparation(cur, actor, round_id, "zone", zone, now)
+    _set_preparation(cur, actor, round_id, "zone", zone, now)
 
 
 def set_ready(cur: Cursor, actor: people.User, round_id: int, ready: bool, now: float) -> None:
     """Tell the manager the actor has prepared (a flag only, no content)."""
     _open_round(cur, actor, round_id)
-    _upsert_preparation(cur, actor, round_id, "ready", bool(ready), now)
+    _set_preparation(cur, actor, round_id, "ready", bool(ready), now)
 
 
 # --- what the manager sees --------------------------------------------------------------

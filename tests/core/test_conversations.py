@@ -283,6 +283,8 @@ def test_picked_questions_are_kept_in_reading_order_and_become_the_default(
     )
     assert conversations.default_questions(cur, mona) == ("zone_1", "factors_4")
     assert conversations.default_questions(cur, seeded_org.other_manager) == ()
+    conversations.select_questions(cur, mona, conversation.id, ["zone_2"])
+    assert conversations.default_questions(cur, mona) == ("zone_2",)  # the latest pick
     with pytest.raises(InvalidInput):
         conversations.select_questions(cur, mona, conversation.id, ["zone_9"])
 
