@@ -377,14 +377,15 @@ def add_theme(
     theme_id: str,
     polarity: str,
     now: float,
-) -> None:
-    """Record a theme from the vocabulary as straining or protective (once per polarity)."""
+) -> tuple[RaisedTheme, ...]:
+    """Record a theme from the vocabulary as straining or protective (once per polarity).
+    Returns the conversation's themes as stored after the change."""
     conversation = _writable(cur, actor, conversation_id)
     if theme_id not in theme_ids():
         raise InvalidInput("errors.theme_unknown")
     if polarity not in POLARITIES:
         raise InvalidInput("errors.polarity_unknown")
-    _write_theme(
+    return _write_theme(
         cur,
         actor,
         conversation,
@@ -405,8 +406,9 @@ def remove_theme(
     theme_id: str,
     polarity: str,
     now: float,
-) -> None:
-    _write_theme(
+) -> tuple[RaisedTheme, ...]:
+    """Take a theme back; returns the conversation's themes as stored after the change."""
+    return _write_theme(
         cur,
         actor,
         _writable(cur, actor, conversation_id),
@@ -426,12 +428,14 @@ def _write_theme(
     theme_id: str,
     polarity: str,
     what: str,
-) -> None:
+) -> tuple[RaisedTheme, ...]:
     """One statement on the conversation's (theme, polarity) row, logged as a correction
-    once the conversation is held. `sql` takes conversation id, theme id and polarity."""
+    once the conversation is held. `sql` takes conversation id, theme id and polarity.
+    Returns the themes as the transaction leaves them."""
     with cur.transaction():
         cur.run(sql, [conversation.id, theme_id, polarity])
         _log_correction(cur, actor, conversation, what)
+        return _themes(cur, conversation.id)
 
 
 def add_agreement(

@@ -33,9 +33,20 @@ def app_config() -> config.Config:
     return _config(_data_dir())
 
 
+# What _database() returned, per data directory. A click asks for the database three or
+# four times (the session check, the write, the part's reread), and st.cache_resource's
+# lookup costs about a tenth of a millisecond each time; its lock still makes sure the
+# file is opened once.
+_opened: dict[str, db.Database] = {}
+
+
 def database() -> db.Database:
     """One DuckDB connection per process; use cursor() for each script run."""
-    return _database(_data_dir())
+    data_dir = _data_dir()
+    found = _opened.get(data_dir)
+    if found is None:
+        found = _opened.setdefault(data_dir, _database(data_dir))
+    return found
 
 
 @st.cache_resource(show_spinner=False)

@@ -41,6 +41,8 @@ CONVERSATION_QUESTION = "conversation_question"  # prefix: + f"_{id}_{question_i
 CONVERSATION_DATE = "conversation_date"  # prefix: the date of the talk
 CONVERSATION_THEME = "conversation_theme"  # prefix: the theme to add
 CONVERSATION_POLARITY = "conversation_polarity"  # prefix: its polarity
+# (conversation id, its themes) as the last theme change returned them, for the themes part
+CONVERSATION_THEMES_SAVED = "conversation_themes_saved"
 CONVERSATION_AGREEMENT = "conversation_agreement"  # prefix: the agreement text
 CONVERSATION_OWNER = "conversation_owner"  # prefix: who carries the agreement out
 CONVERSATION_DUE = "conversation_due"  # prefix: its optional date

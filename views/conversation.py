@@ -23,16 +23,23 @@ SECONDS_PER_MINUTE = 60
 # --- actions (widget callbacks: they run before the page is drawn again) ------------------
 
 
+# Changes that return the conversation's themes, for the themes part to show (_raised).
+_THEME_CHANGES = (conversations.add_theme, conversations.remove_theme)
+
+
 def _act(user, action, *args) -> bool:
     """Run one core change; a refusal is shown once, at the top of the next drawing."""
+    st.session_state.pop(state.CONVERSATION_THEMES_SAVED, None)  # see _raised
     if not may_act(user):
         return False  # logged out elsewhere: the run that follows shows the login form
     values = [resources.now() if value is NOW else value for value in args]
     try:
-        action(resources.cursor(), user, *values)
+        result = action(resources.cursor(), user, *values)
     except TrivselError as exc:
         st.session_state[state.CONVERSATION_FLASH] = error_text(exc)
         return False
+    if action in _THEME_CHANGES:
+        st.session_state[state.CONVERSATION_THEMES_SAVED] = (args[0], result)
     return True
 
 
@@ -88,6 +95,16 @@ def _fresh(user, drawn):
     if record is None:
         st.rerun()
     return record
+
+
+def _raised(user, drawn) -> tuple[conversations.RaisedTheme, ...]:
+    """The conversation's themes: on the themes part's rerun after a theme was added or
+    removed, as that change returned them (no need to read the record again)."""
+    saved = st.session_state.pop(state.CONVERSATION_THEMES_SAVED, None)
+    if own_rerun() and saved is not None and saved[0] == drawn.conversation.id:
+        _refused_here()
+        return saved[1]
+    return _fresh(user, drawn).themes
 
 
 # --- choosing the employee and the round ----------------------------------------------------
@@ -301,12 +318,11 @@ def _compact(guide, picked) -> None:
 
 @part
 def _themes(user, drawn, language, closed: bool) -> None:
-    record = _fresh(user, drawn)
-    conversation = record.conversation
+    themes, conversation = _raised(user, drawn), drawn.conversation
     st.markdown(f"**{t('conversation.themes_title')}**")
-    if not record.themes:
+    if not themes:
         st.caption(t("conversation.no_themes"))
-    for raised in record.themes:
+    for raised in themes:
         label, remove = st.columns([4, 1], vertical_alignment="center")
         label.write(
             f"{language.theme(raised.theme_id).label} · {t(f'conversation.{raised.polarity}')}"

@@ -361,3 +361,20 @@ def test_before_the_first_pick_the_flags_or_else_the_default_are_offered(
     bent = opened(cur, seeded_org, round_id, index=1)
     assert bent.questions_picked
     assert conversations.preselected_questions(cur, mona, bent, flagged) == ()
+
+
+def test_a_theme_change_returns_the_themes_as_stored(
+    cur: Cursor, seeded_org: Org, round_id: int
+) -> None:
+    mona, anna = seeded_org.manager, seeded_org.employees[0]
+    conversation = opened(cur, seeded_org, round_id)
+    workload = ("workload_time_pressure", "straining")
+    recognition = ("recognition", "protective")
+    shown = conversations.add_theme(cur, mona, conversation.id, *workload, T0)
+    assert shown == (conversations.RaisedTheme(*workload),)
+    both = conversations.add_theme(cur, mona, conversation.id, *recognition, T0)
+    assert both == conversations.record_for(cur, mona, anna.id, round_id).themes
+    assert len(both) == 2
+    assert conversations.add_theme(cur, mona, conversation.id, *recognition, T0) == both
+    left = conversations.remove_theme(cur, mona, conversation.id, *workload, T0)
+    assert left == (conversations.RaisedTheme(*recognition),)

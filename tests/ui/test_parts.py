@@ -100,3 +100,42 @@ def test_a_saved_note_shows_as_saved_and_can_be_shared_at_once(protocol_app) -> 
     assert DA.t("preparation.manager_would_see") in after_save
     assert DA.t("preparation.manager_sees") in after_share
     assert "Bench note number 7." in after_share  # exactly what the manager reads
+
+
+def _default_theme_line() -> str:
+    """The line the themes part shows for the form's default theme and polarity."""
+    theme, polarity = DA.themes[0], conversations.POLARITIES[0]
+    return f"{theme.label} · {DA.t(f'conversation.{polarity}')}"
+
+
+async def _record_a_theme_in_two_tabs(url: str, manifest: seed.Manifest):
+    login = scenarios.Logins(manifest).next(scenarios.MANAGER)
+    first = await _on_page(url, "conv_theme", login, manifest.password)
+    second = await _on_page(url, "conv_theme", login, manifest.password)
+    add, remove = DA.t("conversation.add_theme"), DA.t("conversation.remove")
+    try:
+        shown = {"before": first.texts()}
+        added = await first.set_values({}, triggers=[first.widget("button", add).id])
+        shown["added"] = first.texts()
+        # The second tab still shows the page as it was; its add finds the theme stored.
+        again = await second.set_values({}, triggers=[second.widget("button", add).id])
+        shown["added again elsewhere"] = second.texts()
+        removed = await first.set_values({}, triggers=[first.widget("button", remove).id])
+        shown["removed"] = first.texts()
+        return [added, again, removed], shown
+    finally:
+        await first.close()
+        await second.close()
+
+
+def test_a_recorded_theme_shows_once_as_stored_in_every_tab(protocol_app) -> None:
+    """The themes part redrawn after a change shows the themes as the change left them
+    in the database, also when another tab of the same manager changed them first."""
+    server, manifest = protocol_app
+    runs, shown = run_async(_record_a_theme_in_two_tabs(server.url, manifest), TIMEOUT_S)
+    assert all(run.ok and run.runs == 1 for run in runs)  # the part alone each time
+    line, none = _default_theme_line(), DA.t("conversation.no_themes")
+    assert line not in shown["before"] and none in shown["before"]
+    assert shown["added"].count(line) == 1 and none not in shown["added"]
+    assert shown["added again elsewhere"].count(line) == 1
+    assert line not in shown["removed"] and none in shown["removed"]
