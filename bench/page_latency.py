@@ -22,10 +22,16 @@ from bench.scenarios import BARE, Scenario
 # machine's other work) moved it by half. 60 take about 20 s more in all.
 DEFAULT_SAMPLES = 60
 WARMUP = 3  # first runs import a page's modules (altair, fpdf...): not what a click costs
+# A pause before each request. Streamlit's server sends a session's messages in rounds
+# and sleeps 5 ms after each (MESSAGE_FLUSH_INTERVAL_SECS): a request sent the moment the
+# previous answer arrived waits for that sleep first, a person's click never does. Without
+# the pause the bare page measured 5.4 ms instead of 3 (docs/performance.md).
+PAUSE_S = 0.02
 
 
-async def _timed(results: dict, name: str, server, request) -> None:
-    """One request; its wall time and the server's CPU time while it ran."""
+async def _timed(results: dict, name: str, server, request, pause: float = PAUSE_S) -> None:
+    """One request after a pause; its wall time and the server's CPU time while it ran."""
+    await asyncio.sleep(pause)
     cpu_before = server.cpu_seconds()
     run = await request
     cpu = server.cpu_seconds() - cpu_before
@@ -42,6 +48,7 @@ async def measure(
     manifest: seed.Manifest,
     chosen: list[Scenario],
     samples: int = DEFAULT_SAMPLES,
+    pause: float = PAUSE_S,
 ) -> dict:
     logins = scenarios.Logins(manifest)
     bare = ws_client.Session(bare_server.url)
@@ -64,10 +71,10 @@ async def measure(
                 for i in range(WARMUP + samples):
                     sink = found if i >= WARMUP else {}
                     bare_sink = bare_samples if i >= WARMUP else {}
-                    await _timed(bare_sink, "full", bare_server, bare.rerun())
-                    await _timed(bare_sink, "interaction", bare_server, BARE.act(bare, i))
-                    await _timed(sink, "full", app, session.rerun())
-                    await _timed(sink, "interaction", app, scenario.act(session, i))
+                    await _timed(bare_sink, "full", bare_server, bare.rerun(), pause)
+                    await _timed(bare_sink, "interaction", bare_server, BARE.act(bare, i), pause)
+                    await _timed(sink, "full", app, session.rerun(), pause)
+                    await _timed(sink, "interaction", app, scenario.act(session, i), pause)
                 found["bytes_per_request"] = [
                     (session.bytes_received - before) / (2 * (WARMUP + samples))
                 ]
@@ -83,8 +90,9 @@ async def measure(
     return {"bare": bare_samples, "pages": rows}
 
 
-def _variant(nodelay: bool, options, revert: str = "") -> str:
+def _variant(nodelay: bool, options, revert: str = "", pause: float = PAUSE_S) -> str:
     parts = (["TCP_NODELAY on the server socket"] if nodelay else []) + list(options)
+    parts += [f"requests {1000 * pause:g} ms apart"] if pause != PAUSE_S else []
     parts += [f"the app's fixes undone: {revert}"] if revert else []
     return f"; servers with {', '.join(parts)}" if parts else ""
 
@@ -115,7 +123,12 @@ def _row(title: str, found: dict, bare: dict) -> list:
 
 
 def markdown(
-    result: dict, employees: int, nodelay: bool = False, options=(), revert: str = ""
+    result: dict,
+    employees: int,
+    nodelay: bool = False,
+    options=(),
+    revert: str = "",
+    pause: float = PAUSE_S,
 ) -> str:
     bare = result["bare"]
     rows = [_row("bare page · type and click", bare, bare)]
@@ -139,7 +152,7 @@ def markdown(
     ]
     return (
         f"### Per-page latency ({employees:,} employees, one session, idle server"
-        f"{_variant(nodelay, options, revert)})\n\n" + report.table(header, rows)
+        f"{_variant(nodelay, options, revert, pause)})\n\n" + report.table(header, rows)
     )
 
 
@@ -152,6 +165,7 @@ def run(
     options: tuple[str, ...] = (),
     revert: str = "",
     name: str = "page_latency",
+    pause: float = PAUSE_S,
 ) -> dict:
     source = common.seeded(out, employees)
     manifest = seed.load_manifest(source)
@@ -161,11 +175,16 @@ def run(
         common.app_server(source, out, "latency-app", nodelay, options, revert) as app,
         common.bare_server(out, "latency-bare", nodelay, options) as bare,
     ):
-        result = asyncio.run(measure(app, bare, manifest, chosen, samples))
+        result = asyncio.run(measure(app, bare, manifest, chosen, samples, pause))
     result["seconds"] = time.monotonic() - started
     result["machine"] = report.machine()
-    result["variant"] = {"nodelay": nodelay, "options": list(options), "revert": revert}
-    report.save(out, name, result, markdown(result, employees, nodelay, options, revert))
+    result["variant"] = {
+        "nodelay": nodelay,
+        "options": list(options),
+        "revert": revert,
+        "pause_s": pause,
+    }
+    report.save(out, name, result, markdown(result, employees, nodelay, options, revert, pause))
     return result
 
 
@@ -174,10 +193,19 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES)
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--name", default="page_latency", help="file name of the results")
+    parser.add_argument(
+        "--pause", type=float, default=PAUSE_S, help="seconds between requests (0: none)"
+    )
     args = parser.parse_args()
     only = [key for key in args.only.split(",") if key]
     run(
-        args.out, args.employees, args.samples, only, name=args.name, **common.server_settings(args)
+        args.out,
+        args.employees,
+        args.samples,
+        only,
+        name=args.name,
+        pause=args.pause,
+        **common.server_settings(args),
     )
 
 

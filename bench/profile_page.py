@@ -16,7 +16,7 @@ import os
 import pstats
 import statistics
 
-from bench import common, report, scenarios, seed, ws_client
+from bench import common, page_latency, report, scenarios, seed, ws_client
 from bench.server import APP, BARE_APP, StreamlitServer
 
 
@@ -53,6 +53,7 @@ async def drive(server, scenario, manifest, requests: int) -> dict:
             cpu_before, statements_before = server.cpu_seconds(), _statements(server)
             walls = []
             for i in range(requests):
+                await asyncio.sleep(page_latency.PAUSE_S)  # as a person clicks, see there
                 run = await (session.rerun() if request is None else request(session, 100 + i))
                 walls.append(run.seconds)
             cpu = server.cpu_seconds() - cpu_before
