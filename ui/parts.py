@@ -40,6 +40,23 @@ def own_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
+def hand_over(key: str, about: object, answer: object) -> None:
+    """Keep a write's answer (read in its transaction) for the part's own rerun that
+    follows the callback, which then needs to read nothing again. Every callback of the
+    page drops what was kept before it writes (`st.session_state.pop(key, None)`), so an
+    answer never outlives the click that made it."""
+    st.session_state[key] = (about, answer)
+
+
+def handed_over(key: str, about: object) -> object | None:
+    """The answer kept for `about` by this click's write, on the part's own rerun; else
+    None. Taken once: any later run reads the database again."""
+    kept = st.session_state.pop(key, None)
+    if own_rerun() and kept is not None and kept[0] == about:
+        return kept[1]
+    return None
+
+
 def part(draw: Callable[P, R]) -> Callable[P, R | None]:
     """Decorate a function that draws a part of a page (see the module's docstring)."""
 

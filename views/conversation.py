@@ -13,7 +13,7 @@ from ui import resources, state
 from ui import timer as ui_timer
 from ui.auth import current_user, may_act, report
 from ui.i18n import error_text, lang, t
-from ui.parts import own_rerun, part
+from ui.parts import hand_over, handed_over, own_rerun, part
 from ui.render import fill, plain
 
 NOW = object()  # stands for "the clock at the click" in a callback's arguments
@@ -39,7 +39,7 @@ def _act(user, action, *args) -> bool:
         st.session_state[state.CONVERSATION_FLASH] = error_text(exc)
         return False
     if action in _THEME_CHANGES:
-        st.session_state[state.CONVERSATION_THEMES_SAVED] = (args[0], result)
+        hand_over(state.CONVERSATION_THEMES_SAVED, args[0], result)
     return True
 
 
@@ -100,10 +100,10 @@ def _fresh(user, drawn):
 def _raised(user, drawn) -> tuple[conversations.RaisedTheme, ...]:
     """The conversation's themes: on the themes part's rerun after a theme was added or
     removed, as that change returned them (no need to read the record again)."""
-    saved = st.session_state.pop(state.CONVERSATION_THEMES_SAVED, None)
-    if own_rerun() and saved is not None and saved[0] == drawn.conversation.id:
+    themes = handed_over(state.CONVERSATION_THEMES_SAVED, drawn.conversation.id)
+    if themes is not None:
         _refused_here()
-        return saved[1]
+        return themes
     return _fresh(user, drawn).themes
 
 

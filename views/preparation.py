@@ -17,7 +17,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user, may_act, report
 from ui.i18n import lang, t
-from ui.parts import own_rerun, part
+from ui.parts import hand_over, handed_over, own_rerun, part
 from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, plain
 
 ZONE_NOT_SET = ""  # the radio option for "no placement"
@@ -62,7 +62,7 @@ def _save_note(user: people.User, round_id: int, item_id: str, force: bool = Fal
     )
     if item is not None:
         st.session_state[stored_key] = item.note
-        st.session_state[state.PREPARATION_JUST_SAVED] = (round_id, item)  # for _shown
+        hand_over(state.PREPARATION_JUST_SAVED, (round_id, item_id), item)  # for _shown
 
 
 def _set_flag(user: people.User, round_id: int, item_id: str) -> None:
@@ -314,12 +314,10 @@ def _shown(
     all the part needs, read in the save's transaction: the round was open then and, for
     a shared note, the conversation not held, or the save would have been refused.
     Otherwise the overview, read again on the part's own rerun (_fresh)."""
-    saved = st.session_state.pop(state.PREPARATION_JUST_SAVED, None)
-    if own_rerun() and saved is not None:
-        round_id, item = saved
-        if round_id == drawn.round.id and item.item_id == question_id:
-            held = drawn.held and not item.shared  # matters only for a shared note
-            return replace(drawn.round, state=rounds.OPEN), held, item
+    item = handed_over(state.PREPARATION_JUST_SAVED, (drawn.round.id, question_id))
+    if item is not None:
+        held = drawn.held and not item.shared  # matters only for a shared note
+        return replace(drawn.round, state=rounds.OPEN), held, item
     overview = _fresh(user, drawn)
     return overview.round, overview.held, overview.preparation.items[question_id]
 
