@@ -10,7 +10,8 @@ Per click that is a handful of elements and statements instead of the whole page
   whose gate then shows the login form.
 * A part's arguments are the ones of the page run that drew it. What it shows from the
   database must be read again on its own rerun (`own_rerun()`), or the saved change
-  would not show.
+  would not show; or, right after a write in its callback, taken from the write's own
+  answer (`hand_over`, `handed_over`).
 
 Anything a part's change would alter outside the part (a mark in a label elsewhere, a
 count at the top) belongs in the part, or its callback must leave the part to rerun the
