@@ -4,6 +4,7 @@ streamlit-authenticator only draws the form and writes the cookie; every decisio
 who may log in is taken here, against the database.
 """
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -21,8 +22,7 @@ LOCK_SECONDS = 15 * 60  # how long a lock lasts; it ends by itself
 MIN_PASSWORD_CHARS = 10  # long enough to resist guessing at 5 tries per 15 minutes
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further; bcrypt 5 raises beyond it
 SETUP_TOKEN_SECONDS = 24 * 3600
-# Verified against for unknown usernames, so they cost the same time as known ones.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=4)).decode()
+PASSWORD_ROUNDS = 12  # bcrypt cost of a chosen password: about 0.2 s of CPU per check
 
 
 class LoginOutcome(Enum):
@@ -44,7 +44,7 @@ def check_new_password(password: str, username: str = "") -> None:
         raise InvalidInput("errors.password_spaces")
 
 
-def hash_password(password: str, rounds: int = 12) -> str:
+def hash_password(password: str, rounds: int = PASSWORD_ROUNDS) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
@@ -69,9 +69,25 @@ def generate_password() -> str:
             return password
 
 
+@functools.cache
+def _dummy_hash() -> bytes:
+    """Checked against for unknown and deactivated usernames, at the cost of a chosen
+    password, so refusing a name that does not exist takes as long as refusing a wrong
+    password: the time of the answer does not tell which names exist. Made at the first
+    such login, not at start-up (it takes as long as a check)."""
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(PASSWORD_ROUNDS))
+
+
 def _password_matches(password: str, hashed: str | None) -> bool:
-    candidate = (hashed or _DUMMY_HASH).encode("ascii")
-    return bcrypt.checkpw(password.encode("utf-8"), candidate) and hashed is not None
+    """Whether the password matches; a refusal always costs at least a chosen
+    password's check, also for a first password hashed at a lower cost (whose name
+    would otherwise stand out as one that exists and has not logged in yet)."""
+    typed = password.encode("utf-8")
+    if hashed and bcrypt.checkpw(typed, hashed.encode("ascii")):
+        return True
+    if not hashed or int(hashed.split("$")[2]) < PASSWORD_ROUNDS:
+        bcrypt.checkpw(typed, _dummy_hash())
+    return False
 
 
 def recent_failures(cur: Cursor, username: str, now: float) -> int:

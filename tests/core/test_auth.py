@@ -23,6 +23,38 @@ def test_a_wrong_password_and_an_unknown_name_look_the_same(
     assert auth.check_login(cur, "nobody", PASSWORD, NOW) is WRONG
 
 
+def _costs_checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The bcrypt cost factor of every hash a password is checked against from now on."""
+    costs = []
+    check = auth.bcrypt.checkpw
+
+    def spy(password: bytes, hashed: bytes) -> bool:
+        costs.append(int(hashed.split(b"$")[2]))
+        return check(password, hashed)
+
+    monkeypatch.setattr(auth.bcrypt, "checkpw", spy)
+    return costs
+
+
+@pytest.mark.parametrize("username", ["nobody", "kim (inactive)", "kim (first password)"])
+def test_refusing_a_name_costs_at_least_a_chosen_password_check(
+    cur: Cursor, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch, username: str
+) -> None:
+    """An unknown name, a deactivated one and one still on its generated first password
+    (hashed at a lower cost) are refused with at least the bcrypt work of a chosen
+    password, so the time of the answer does not tell which names exist."""
+    kim = make_user("kim")
+    if username == "kim (inactive)":
+        cur.run("UPDATE users SET active = FALSE WHERE id = ?", [kim.id])
+    if username == "kim (first password)":
+        first = auth.hash_generated_password(auth.generate_password())
+        cur.run("UPDATE users SET password_hash = ? WHERE id = ?", [first, kim.id])
+    costs = _costs_checked(monkeypatch)
+    assert auth.check_login(cur, username.split()[0], "wrong password", NOW) is WRONG
+    assert max(costs) == auth.PASSWORD_ROUNDS == 12
+    assert auth.hash_password("a password someone chose").startswith("$2b$12$")
+
+
 def test_a_deactivated_user_cannot_log_in(cur: Cursor, make_user: MakeUser) -> None:
     kim = make_user("kim")
     cur.run("UPDATE users SET active = FALSE WHERE id = ?", [kim.id])

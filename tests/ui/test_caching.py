@@ -25,6 +25,7 @@ PROCESS_WIDE = {
     "core/conversations.py": {"theme_ids"},  # the themes vocabulary from content/
     "core/exports.py": {"_glyphs"},  # what the bundled fonts can print
     "core/readcache.py": {"read_tables", "written"},  # what an SQL text reads or writes
+    "core/auth.py": {"_dummy_hash"},  # a hash of a fixed non-password, for unknown names
 }
 USER_PARAMETERS = {"user", "user_id", "username", "actor", "actor_id"}
 CACHE_DECORATORS = {"cache_data", "cache_resource", "cache", "lru_cache"}
