@@ -333,15 +333,11 @@ def select_questions(
             "UPDATE conversations SET selected_questions = ? WHERE id = ?",
             [stored, conversation_id],
         )
-        remembered = [stored, actor.id]  # an UPDATE first: see Cursor.changed
-        if not cur.changed(
+        cur.put(
             "UPDATE manager_preferences SET default_questions = ? WHERE manager_id = ?",
-            remembered,
-        ):
-            cur.run(
-                "INSERT INTO manager_preferences (default_questions, manager_id) VALUES (?, ?)",
-                remembered,
-            )
+            "INSERT INTO manager_preferences (default_questions, manager_id) VALUES (?, ?)",
+            [stored, actor.id],
+        )
     return picked
 
 

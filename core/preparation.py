@@ -296,18 +296,11 @@ def _set_preparation(
     cur: Cursor, actor: people.User, round_id: int, column: str, value: object, now: float
 ) -> None:
     """Set one column of the actor's preparation row, making the row on first use."""
-    params = [value, _stamp(now), actor.id, round_id]
-    with cur.transaction():  # no other writer between the UPDATE and the INSERT
-        if not cur.changed(
-            f"UPDATE preparations SET {column} = ?, updated_at = ?"
-            " WHERE user_id = ? AND round_id = ?",
-            params,
-        ):
-            cur.run(
-                f"INSERT INTO preparations ({column}, updated_at, user_id, round_id)"
-                " VALUES (?, ?, ?, ?)",
-                params,
-            )
+    cur.put(
+        f"UPDATE preparations SET {column} = ?, updated_at = ? WHERE user_id = ? AND round_id = ?",
+        f"INSERT INTO preparations ({column}, updated_at, user_id, round_id) VALUES (?, ?, ?, ?)",
+        [value, _stamp(now), actor.id, round_id],
+    )
 
 
 def set_zone(cur: Cursor, actor: people.User, round_id: int, zone: str | None, now: float) -> None:
