@@ -79,14 +79,18 @@ def _dummy_hash() -> bytes:
 
 
 def _password_matches(password: str, hashed: str | None) -> bool:
-    """Whether the password matches; a refusal always costs at least a chosen
-    password's check, also for a first password hashed at a lower cost (whose name
-    would otherwise stand out as one that exists and has not logged in yet)."""
-    typed = password.encode("utf-8")
-    if hashed and bcrypt.checkpw(typed, hashed.encode("ascii")):
+    return bool(hashed) and bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+
+
+def _login_password_matches(password: str, hashed: str | None) -> bool:
+    """Whether a login's password matches; a refusal always costs at least a chosen
+    password's check, also for an unknown name and for a first password hashed at a
+    lower cost (whose name would otherwise stand out as one that exists and has not
+    logged in yet)."""
+    if _password_matches(password, hashed):
         return True
     if not hashed or int(hashed.split("$")[2]) < PASSWORD_ROUNDS:
-        bcrypt.checkpw(typed, _dummy_hash())
+        bcrypt.checkpw(password.encode("utf-8"), _dummy_hash())
     return False
 
 
@@ -119,7 +123,7 @@ def check_login(cur: Cursor, username: str, password: str, now: float) -> LoginO
         outcome = LoginOutcome.LOCKED
     elif len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         outcome = LoginOutcome.TOO_LONG
-    elif _password_matches(password, people.password_hash(cur, username)):
+    elif _login_password_matches(password, people.password_hash(cur, username)):
         outcome = LoginOutcome.OK
     else:
         outcome = LoginOutcome.WRONG

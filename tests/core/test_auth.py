@@ -170,6 +170,20 @@ def test_changing_a_password_needs_the_current_one(cur: Cursor, make_user: MakeU
     assert auth.check_login(cur, "kim", PASSWORD, NOW) is OK
 
 
+def test_a_refused_password_change_checks_only_the_stored_password(
+    cur: Cursor, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signed-in user is known, so a mistyped current password is refused at the
+    cost of their own hash, not padded to a chosen password's check as a login is."""
+    kim = make_user("kim")
+    first = auth.hash_generated_password(auth.generate_password())
+    cur.run("UPDATE users SET password_hash = ? WHERE id = ?", [first, kim.id])
+    costs = _costs_checked(monkeypatch)
+    with pytest.raises(NotAllowed):
+        auth.change_password(cur, kim.id, "not it", "a brand new secret", NOW)
+    assert costs == [6]
+
+
 def test_the_setup_token_creates_one_first_admin_once(cur: Cursor) -> None:
     token = auth.issue_setup_token(cur, NOW)
     admin = people.NewUser("boss", "The Boss")
