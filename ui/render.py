@@ -5,10 +5,11 @@ otherwise a note could add links, images or restyle the page.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pyarrow as pa
 import streamlit as st
 
 # "&" too: "&lt;" would otherwise show as "<" (an entity), not as typed.
@@ -28,6 +29,19 @@ def fill(template: str, **values: str) -> str:
 def plain(text: str) -> None:
     """Show user-typed text exactly as typed, as plain text."""
     st.text(text)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], **options) -> None:
+    """A read-only table: one tuple of values per row, in the order of `headers`.
+
+    Handed to Streamlit as an Arrow table made column by column: a list of dicts goes
+    through pandas first, which took 16 ms for the organisation themes' 40 rows × 400
+    teams against 2.5 ms, and the headers are looked up once, not once per row
+    (docs/performance.md).
+    """
+    columns = list(zip(*rows, strict=True)) or [()] * len(headers)
+    arrays = [pa.array(column) for column in columns]
+    st.dataframe(pa.Table.from_arrays(arrays, names=list(headers)), hide_index=True, **options)
 
 
 def _remember_fold(widget_key: str) -> None:

@@ -11,7 +11,7 @@ from core.errors import TrivselError
 from ui import resources, state
 from ui.auth import current_user
 from ui.i18n import t
-from ui.render import escape_markdown
+from ui.render import escape_markdown, table
 
 SECTIONS = ("people", "new_person", "import", "teams", "settings", "audit", "backup")
 MAX_PROBLEMS_SHOWN = 500  # enough to fix a file; the count says how many there are
@@ -37,8 +37,9 @@ def role_label(role: str) -> str:
     return t(f"admin.role_{role}")
 
 
-def roles_text(roles: frozenset[str]) -> str:
-    return ", ".join(role_label(r) for r in people.ROLES if r in roles)
+def columns(*names: str) -> list[str]:
+    """The headers of a table: admin.col_<name> for each name."""
+    return [t(f"admin.col_{name}") for name in names]
 
 
 def flash(kind: str, text: str, code: str = "") -> None:
@@ -100,20 +101,22 @@ def people_section() -> None:
     st.caption(t("admin.people_count", shown=len(found.people), total=found.total))
     if not found.people:
         return
-    st.dataframe(
-        [
-            {
-                t("admin.col_username"): p.username,
-                t("admin.col_name"): p.name,
-                t("admin.col_email"): p.email,
-                t("admin.col_roles"): roles_text(p.roles),
-                t("admin.col_team"): p.team or "",
-                t("admin.col_manager"): p.manager or "",
-                t("admin.col_status"): t("admin.active") if p.active else t("admin.inactive"),
-            }
+    status = {True: t("admin.active"), False: t("admin.inactive")}
+    labels = {role: role_label(role) for role in people.ROLES}
+    table(
+        columns("username", "name", "email", "roles", "team", "manager", "status"),
+        (
+            (
+                p.username,
+                p.name,
+                p.email,
+                ", ".join(labels[r] for r in people.ROLES if r in p.roles),
+                p.team or "",
+                p.manager or "",
+                status[p.active],
+            )
             for p in found.people
-        ],
-        hide_index=True,
+        ),
     )
     by_id = {p.id: p for p in found.people}
     chosen = st.selectbox(
@@ -252,20 +255,12 @@ def import_section() -> None:
 
 
 def show_preview(preview) -> None:
-    st.dataframe(
-        [
-            {
-                t("admin.col_line"): row.line,
-                t("admin.col_username"): row.username,
-                t("admin.col_name"): row.name,
-                t("admin.col_email"): row.email,
-                t("admin.col_roles"): ", ".join(sorted(row.roles)),
-                t("admin.col_manager"): row.manager,
-                t("admin.col_team"): row.team,
-            }
-            for row in preview.rows
-        ],
-        hide_index=True,
+    table(
+        columns("line", "username", "name", "email", "roles", "manager", "team"),
+        (
+            (r.line, r.username, r.name, r.email, ", ".join(sorted(r.roles)), r.manager, r.team)
+            for r in preview.rows
+        ),
     )
     if not preview.problems:
         st.success(t("admin.import_ready", count=len(preview.rows)))
@@ -306,16 +301,9 @@ def teams_section() -> None:
     show_flash()
     found = admin.list_teams(cur, user)
     if found:
-        st.dataframe(
-            [
-                {
-                    t("admin.col_team"): team.name,
-                    t("admin.col_manager"): team.manager or "",
-                    t("admin.col_members"): team.members,
-                }
-                for team in found
-            ],
-            hide_index=True,
+        table(
+            columns("team", "manager", "members"),
+            ((team.name, team.manager or "", team.members) for team in found),
         )
     st.caption(t("admin.teams_history_note"))
 
@@ -447,18 +435,9 @@ def audit_section() -> None:
     page = st.number_input(t("admin.audit_page"), min_value=1, value=1, step=1)
     log = admin.audit_log(cur, user, user_id=user_id, action=action, page=int(page) - 1)
     st.caption(t("admin.audit_count", page=log.page + 1, pages=log.pages, total=log.total))
-    st.dataframe(
-        [
-            {
-                t("admin.col_when"): entry.at,
-                t("admin.col_actor"): entry.actor,
-                t("admin.col_action"): entry.action,
-                t("admin.col_subject"): entry.subject or "",
-                t("admin.col_detail"): entry.detail,
-            }
-            for entry in log.entries
-        ],
-        hide_index=True,
+    table(
+        columns("when", "actor", "action", "subject", "detail"),
+        ((e.at, e.actor, e.action, e.subject or "", e.detail) for e in log.entries),
     )
     st.caption(t("admin.audit_note"))
 

@@ -11,7 +11,7 @@ from core.errors import TrivselError
 from ui import charts, presentation, resources, state
 from ui.auth import current_user, report
 from ui.i18n import lang, t
-from ui.render import MARKDOWN, PDF, download, escape_markdown, plain
+from ui.render import MARKDOWN, PDF, download, escape_markdown, plain, table
 
 cur = resources.cursor()
 user = current_user(cur)
@@ -190,17 +190,16 @@ def organisation_view() -> None:
     st.caption(t("themes.org_rule", k=view.k))
     if not view.teams:
         st.info(t("themes.org_no_teams", k=view.k))
-    names = [name for _, name in view.teams]
     rows = []
     for column in view.columns:
-        shown = {cell.team_name: cell.count for cell in column.cells}
-        row = {t("themes.org_theme"): language.theme(column.theme_id).label}
-        row[t("themes.org_polarity")] = POLARITY[column.polarity]
-        row.update({name: shown.get(name) for name in names})
-        row[t("themes.org_total")] = column.total
-        rows.append(row)
+        shown = {cell.team_id: cell.count for cell in column.cells}
+        label = language.theme(column.theme_id).label
+        counts = (shown.get(team_id) for team_id, _ in view.teams)
+        rows.append((label, POLARITY[column.polarity], *counts, column.total))
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        teams = [name for _, name in view.teams]
+        headers = [t("themes.org_theme"), t("themes.org_polarity"), *teams, t("themes.org_total")]
+        table(headers, rows, width="stretch")
         st.caption(t("themes.org_hidden"))
 
 
