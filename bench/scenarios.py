@@ -121,6 +121,18 @@ async def search_people(session: ws_client.Session, i: int) -> ws_client.Run:
     return await session.set_values({box.id: ws_client.text(f"emp00{i % 10}")})
 
 
+async def page_audit_log(session: ws_client.Session, i: int) -> ws_client.Run:
+    """Go to the next page of the audit log (50 entries), from the admin's people list
+    to the audit section first."""
+    pages = session.widgets("number_input", label("admin.audit_page"))
+    if not pages:
+        section = session.widget("button_group", label("admin.section"))
+        return await session.set_values(
+            {section.id: ws_client.choice(label("admin.section_audit"))}
+        )
+    return await session.set_values({pages[0].id: ws_client.number(i % 5 + 1)})
+
+
 async def change_password_form(session: ws_client.Session, i: int) -> ws_client.Run:
     """Submit the password form with a wrong current password (refused, nothing stored)."""
     current = session.widget("text_input", label("account.current_password"))
@@ -149,6 +161,7 @@ SCENARIOS = (
     Scenario("mgr_themes", MANAGER, "themes", "open themes", reopen, load_weight=1),
     Scenario("admin_themes", ADMIN, "themes", "open organisation themes", reopen),
     Scenario("admin_search", ADMIN, "admin", "search people", search_people),
+    Scenario("admin_audit", ADMIN, "admin", "page through the audit log", page_audit_log),
 )
 
 

@@ -390,6 +390,19 @@ def flag(value: bool) -> WidgetState:
     return state
 
 
+def number(value: float) -> WidgetState:
+    state = WidgetState()
+    state.double_value = value
+    return state
+
+
+def choice(*labels: str) -> WidgetState:
+    """A segmented control's or pills' selection, by the options' shown labels."""
+    state = WidgetState()
+    state.string_array_value.data.extend(labels)
+    return state
+
+
 async def log_in(session: Session, username: str, password: str, labels: dict[str, str]) -> Run:
     """Fill the login form (labels: username, password, submit) and submit it."""
     if not session.widgets("text_input"):

@@ -130,6 +130,26 @@ def test_a_note_saved_in_a_part_of_the_page_reruns_only_that_part(protocol_app) 
     assert note == "Bench note number 41."
 
 
+def test_a_section_choice_reaches_the_script(protocol_app) -> None:
+    """The audit log scenario picks the admin page's section, then pages through it (the
+    tiny organisation's log has one page, so the page number stays at 1)."""
+    server, manifest = protocol_app
+    scenario = scenarios.by_key("admin_audit")
+
+    async def steps(session: ws_client.Session):
+        opened = await _onto_page(session, scenario, manifest)
+        before = session.widgets("number_input", DA.t("admin.audit_page"))
+        section = await scenario.act(session, 0)
+        after = session.widgets("number_input", DA.t("admin.audit_page"))
+        paged = await scenario.act(session, 1)
+        return opened["page_open"], before, section, after, paged, session.texts()
+
+    opened, before, section, after, paged, texts = run(_session(server.url, steps))
+    assert opened.ok and section.ok and paged.ok
+    assert (len(before), len(after)) == (0, 1)
+    assert any(text.startswith("Side 1 af 1 (") for text in texts)
+
+
 def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
     async def steps(session: ws_client.Session):
         await session.open()
