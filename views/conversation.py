@@ -14,7 +14,7 @@ from ui import timer as ui_timer
 from ui.auth import current_user, may_act, report
 from ui.i18n import error_text, lang, t
 from ui.parts import hand_over, handed_over, own_rerun, part
-from ui.render import fill, plain
+from ui.render import fill, followup_lines, plain
 
 NOW = object()  # stands for "the clock at the click" in a callback's arguments
 SECONDS_PER_MINUTE = 60
@@ -299,10 +299,8 @@ def _picker(user, conversation, guide, picked, flagged, closed: bool) -> None:
             )
             if question.id in flagged:
                 st.caption(f":material/flag: {t('conversation.flagged')}")
-            for followup in question.followups:
-                st.caption(f"– {followup.text}")
-                for sub in followup.followups:
-                    st.caption(f"  – {sub}")
+            if question.followups:
+                st.caption("\n".join(followup_lines(question)))
 
 
 def _compact(guide, picked) -> None:

@@ -18,7 +18,7 @@ from ui import resources, state
 from ui.auth import current_user, may_act, report
 from ui.i18n import lang, t
 from ui.parts import hand_over, handed_over, own_rerun, part
-from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, plain
+from ui.render import MARKDOWN, PDF, download, escape_markdown, fill, fold, followup_lines, plain
 
 ZONE_NOT_SET = ""  # the radio option for "no placement"
 
@@ -221,10 +221,7 @@ def _item(
 
 
 def _prompts(question: content.Question) -> None:
-    lines = []
-    for followup in question.followups:
-        lines.append(f"- {followup.text}")
-        lines += [f"    - {sub}" for sub in followup.followups]
+    lines = followup_lines(question)
     if lines:
         st.markdown("\n".join(lines))
 

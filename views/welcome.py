@@ -5,7 +5,7 @@ import streamlit as st
 from ui import resources
 from ui.auth import current_user
 from ui.i18n import lang, t
-from ui.render import fill
+from ui.render import fill, followup_lines
 
 cur = resources.cursor()
 user = current_user(cur)
@@ -25,12 +25,10 @@ for step in guide.steps:
 
 st.subheader(t("welcome.questions"))
 for group in guide.question_groups:
-    st.markdown(f"**{group.title}**")
+    lines = [f"**{group.title}**", ""]  # one list per group, follow-ups nested
     for question in group.questions:
-        st.markdown(f"{question.number}. {question.text}")
-        for followup in question.followups:
-            st.markdown(f"    - {followup.text}")
-            for sub in followup.followups:
-                st.markdown(f"        - {sub}")
+        lines.append(f"{question.number}. {question.text}")
+        lines += followup_lines(question, indent="    ")
+    st.markdown("\n".join(lines))
 
 st.warning(guide.confidentiality_note, icon=":material/lock:")
