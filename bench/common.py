@@ -4,6 +4,7 @@ import argparse
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,10 +66,19 @@ def working_copy(source: Path, out: Path, name: str) -> Path:
 
 @contextmanager
 def app_server(
-    source: Path, out: Path, name: str, nodelay: bool = False, options=(), revert: str = ""
+    source: Path,
+    out: Path,
+    name: str,
+    nodelay: bool = False,
+    options=(),
+    revert: str = "",
+    prepare: Callable[[Path], None] | None = None,
 ):
-    """The app on a fresh copy of `source`, stopped (by PID) however the block ends."""
+    """The app on a fresh copy of `source` (changed by `prepare` before the server starts),
+    stopped (by PID) however the block ends."""
     data = working_copy(source, out, name)
+    if prepare is not None:
+        prepare(data)
     log = out / "logs" / f"{name}.log"
     server = StreamlitServer(APP, data, log, options=tuple(options), nodelay=nodelay, revert=revert)
     server.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from bench import (
     cold_start,
     common,
     load,
+    login_storm,
     page_latency,
     report,
     seed,
@@ -25,7 +26,7 @@ from bench import (
     timer_cost,
 )
 
-STEPS = ("latency", "themes", "cold", "timer", "load")
+STEPS = ("latency", "themes", "cold", "timer", "load", "storm")
 
 
 def main() -> None:
@@ -82,6 +83,12 @@ def main() -> None:
             print(f"load test, think time {load.SLOW_THINK_S:g} s", flush=True)
             load.run(out, employees, slow, phase, load.SLOW_THINK_S, name="load_slow", **settings)
             parts.append("load_slow")
+    if "storm" not in skip:
+        print("login storm", flush=True)
+        people = [5] if quick else list(login_storm.DEFAULT_PEOPLE)
+        window = 2 if quick else login_storm.DEFAULT_WINDOW_S
+        login_storm.run(out, employees, people, window, **settings)
+        parts.append("login_storm")
     minutes = (time.monotonic() - started) / 60
     summary = [
         "## Benchmark results",

@@ -1,12 +1,13 @@
 """The benchmark seed creates what it says, through the real schema, at a tiny size."""
 
+import shutil
 from pathlib import Path
 
 import bcrypt
 import pytest
 
-from bench import seed, themes_before
-from core import config, db, people, preparation, rounds, teams, themes
+from bench import login_storm, seed, themes_before
+from core import auth, config, db, people, preparation, rounds, teams, themes
 from core.db import Cursor
 
 EMPLOYEES, TEAMS, ROUNDS = 30, 3, 3
@@ -122,3 +123,21 @@ def test_the_kept_pre_fix_themes_code_gives_the_same_answers(cur: Cursor, seeded
         manager = people.by_username(cur, seed.manager_username(team))
         team_id = teams.managed_by(cur, manager.id)[0].id
         assert themes_before.trend(cur, manager, team_id) == themes.trend(cur, manager, team_id)
+
+
+def test_the_login_storm_gives_everyone_the_password_at_a_chosen_cost(
+    seeded, tmp_path: Path
+) -> None:
+    data_dir, manifest = seeded
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    login_storm.rehash(copy, manifest.password, auth.PASSWORD_ROUNDS)
+    database = db.open_database(config.load(copy))
+    try:
+        cur = database.cursor()
+        hashes = {row[0] for row in cur.all("SELECT password_hash FROM users")}
+        outcome = auth.check_login(cur, manifest.employee_usernames[0], manifest.password, 0.0)
+    finally:
+        database.close()
+    assert len(hashes) == 1 and hashes.pop().startswith("$2b$12$")
+    assert outcome is auth.LoginOutcome.OK
