@@ -5,7 +5,8 @@
 Default sizes: the app's pages at 5,000 employees (400 teams, 5 rounds), themes at scale
 at 50,000 employees × 5 rounds (seeded in seconds), the load test at 1, 20, 100, 300 and
 500 sessions clicking every 10 s on average, and again at 300 and 500 sessions clicking
-every 30 s. About twenty minutes on two cores. Options after `make bench
+every 30 s, and the login storm (20-300 people within 30 s). About twenty-five minutes
+on two cores. Options after `make bench
 BENCH_ARGS="..."`: see `--help` (e.g. --nodelay, --option runner.postScriptGC=false).
 --quick is a smoke run (small sizes, short windows) that checks the harness itself, not
 the app. Results go to DIR/*.md and
