@@ -37,7 +37,7 @@ def role_label(role: str) -> str:
     return t(f"admin.role_{role}")
 
 
-def columns(*names: str) -> list[str]:
+def headers(*names: str) -> list[str]:
     """The headers of a table: admin.col_<name> for each name."""
     return [t(f"admin.col_{name}") for name in names]
 
@@ -104,7 +104,7 @@ def people_section() -> None:
     status = {True: t("admin.active"), False: t("admin.inactive")}
     labels = {role: role_label(role) for role in people.ROLES}
     table(
-        columns("username", "name", "email", "roles", "team", "manager", "status"),
+        headers("username", "name", "email", "roles", "team", "manager", "status"),
         (
             (
                 p.username,
@@ -256,7 +256,7 @@ def import_section() -> None:
 
 def show_preview(preview) -> None:
     table(
-        columns("line", "username", "name", "email", "roles", "manager", "team"),
+        headers("line", "username", "name", "email", "roles", "manager", "team"),
         (
             (r.line, r.username, r.name, r.email, ", ".join(sorted(r.roles)), r.manager, r.team)
             for r in preview.rows
@@ -302,7 +302,7 @@ def teams_section() -> None:
     found = admin.list_teams(cur, user)
     if found:
         table(
-            columns("team", "manager", "members"),
+            headers("team", "manager", "members"),
             ((team.name, team.manager or "", team.members) for team in found),
         )
     st.caption(t("admin.teams_history_note"))
@@ -436,7 +436,7 @@ def audit_section() -> None:
     log = admin.audit_log(cur, user, user_id=user_id, action=action, page=int(page) - 1)
     st.caption(t("admin.audit_count", page=log.page + 1, pages=log.pages, total=log.total))
     table(
-        columns("when", "actor", "action", "subject", "detail"),
+        headers("when", "actor", "action", "subject", "detail"),
         ((e.at, e.actor, e.action, e.subject or "", e.detail) for e in log.entries),
     )
     st.caption(t("admin.audit_note"))
