@@ -4,11 +4,12 @@ import streamlit as st
 
 from core.content import ContentError
 from core.errors import ConfigError
-from ui import auth, presentation, resources
+from ui import auth, presentation, resources, sockets
 from ui.i18n import begin_run, language_picker, t
 from ui.navigation import pages_for
 
 resources.freeze_imported_modules()
+sockets.ensure_nodelay()
 st.set_page_config(page_title="Trivselssnak", page_icon="🌿", layout="centered")
 
 try:

@@ -8,9 +8,11 @@ TRIVSEL_BENCH_QUERIES=PATH  count and time every statement the app sends to Duck
                             script run: how many queries a click costs.
 TRIVSEL_BENCH_NODELAY=1     set TCP_NODELAY on the server's listening socket, so every
                             accepted connection has it: what Streamlit 1.67's own socket
-                            lacks (docs/performance.md, "40 ms"). Measures the effect of
-                            a fix in Streamlit; the app itself does not do this.
-TRIVSEL_BENCH_REVERT=a,b    undo the performance fixes named (i18n, freeze, yaml; "all")
+                            lacks (docs/performance.md, "40 ms"). The app sets it itself
+                            at its first script run (ui/sockets.py); the bare page does
+                            not, so this measures both servers' own time.
+TRIVSEL_BENCH_REVERT=a,b    undo the performance fixes named (i18n, freeze, yaml,
+                            nodelay; "all")
                             in the server process, to measure before and after in one
                             run: the code as it was before docs/performance.md's fixes.
 """
@@ -24,7 +26,7 @@ PROFILE_ENV = "TRIVSEL_BENCH_PROFILE"
 QUERIES_ENV = "TRIVSEL_BENCH_QUERIES"
 NODELAY_ENV = "TRIVSEL_BENCH_NODELAY"
 REVERT_ENV = "TRIVSEL_BENCH_REVERT"
-FIXES = ("i18n", "freeze", "yaml")
+FIXES = ("i18n", "freeze", "yaml", "nodelay")
 
 
 def install_profile(path: str) -> None:
@@ -136,6 +138,10 @@ def revert(fixes: set[str]) -> None:
         from core import content
 
         content._parse = lambda text: yaml.load(text, Loader=content._Loader)  # noqa: S506
+    if "nodelay" in fixes:  # Streamlit's sockets kept Nagle's algorithm on
+        from ui import sockets
+
+        sockets.ensure_nodelay = lambda: None
 
 
 def main() -> None:
