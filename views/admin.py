@@ -420,20 +420,15 @@ def settings_section() -> None:
 
 
 def audit_section() -> None:
-    choices = dict(admin.people_choices(cur, user))
     left, right = st.columns(2)
-    user_id = left.selectbox(
-        t("admin.audit_user"),
-        [None, *choices],
-        format_func=lambda i: t("admin.audit_everyone") if i is None else choices[i],
-    )
+    person = left.text_input(t("admin.audit_user"), placeholder=t("admin.audit_user_hint"))
     action = right.selectbox(
         t("admin.audit_action"),
         [None, *admin.audit_actions(cur, user)],
         format_func=lambda a: t("admin.audit_all_actions") if a is None else a,
     )
     page = st.number_input(t("admin.audit_page"), min_value=1, value=1, step=1)
-    log = admin.audit_log(cur, user, user_id=user_id, action=action, page=int(page) - 1)
+    log = admin.audit_log(cur, user, person=person, action=action, page=int(page) - 1)
     st.caption(t("admin.audit_count", page=log.page + 1, pages=log.pages, total=log.total))
     table(
         headers("when", "actor", "action", "subject", "detail"),

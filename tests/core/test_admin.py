@@ -539,6 +539,27 @@ def test_the_log_filters_by_user_and_action_newest_first(cur: Cursor, seeded_org
     assert "password_reset" in admin.audit_actions(cur, seeded_org.admin)
 
 
+def test_the_log_searches_people_by_username_or_name(cur: Cursor, seeded_org: Org) -> None:
+    anna, bent = seeded_org.employees[:2]
+    admin.reset_password(cur, seeded_org.admin, anna.id, NOW)
+    admin.deactivate(cur, seeded_org.admin, bent.id, NOW)
+    cur.run("UPDATE users SET name = 'Bent Ørsted' WHERE id = ?", [bent.id])
+
+    about_anna = admin.audit_log(cur, seeded_org.admin, person="  ANN ")
+    assert {e.subject for e in about_anna.entries} == {"anna"}
+    assert "password_reset" in [e.action for e in about_anna.entries]
+    by_name = admin.audit_log(cur, seeded_org.admin, person="ørsted")
+    assert {e.subject for e in by_name.entries} == {"bent"}
+    assert "user_deactivated" in [e.action for e in by_name.entries]
+    by_actor = admin.audit_log(cur, seeded_org.admin, person="admin", action="password_reset")
+    assert [(e.actor, e.subject) for e in by_actor.entries] == [("admin", "anna")]
+    nobody = admin.audit_log(cur, seeded_org.admin, person="zebra")
+    assert (nobody.total, nobody.pages, nobody.entries) == (0, 1, ())
+    everyone = admin.audit_log(cur, seeded_org.admin)
+    assert admin.audit_log(cur, seeded_org.admin, person="   ").total == everyone.total
+    assert about_anna.total + by_name.total < everyone.total
+
+
 def test_the_log_is_paginated(cur: Cursor, seeded_org: Org) -> None:
     everything = admin.audit_log(cur, seeded_org.admin, per_page=4)
     assert (everything.total, everything.pages, len(everything.entries)) == (9, 3, 4)

@@ -261,6 +261,20 @@ def test_the_audit_log_filters_by_action(app_db: Cursor, app_org: Org) -> None:
     assert "Side 1 af 1 (1 hændelser, nyeste først)." in texts(at)
 
 
+def test_the_audit_log_finds_a_person_by_typing_part_of_the_name(
+    app_db: Cursor, app_org: Org
+) -> None:
+    auth.reset_password(app_db, app_org.admin, app_org.employees[0].id, NOW)
+    auth.reset_password(app_db, app_org.admin, app_org.employees[1].id, NOW)
+    at = go(admin_page(), "audit")
+    assert not [s for s in at.selectbox if s.label == "Person"]  # no list of everybody
+    widget(at.text_input, "Person").input("BEN").run()
+    assert {r["Om"] for r in table(at)} == {"bent"}
+    widget(at.text_input, "Person").input("nobody like this").run()
+    assert "Side 1 af 1 (0 hændelser, nyeste først)." in texts(at)
+    assert not at.exception
+
+
 def test_the_backup_says_the_key_is_needed_and_purge_previews_first(
     app_db: Cursor, app_org: Org
 ) -> None:
