@@ -56,7 +56,7 @@ def main() -> None:
         print("per-page latency", flush=True)
         page_latency.run(out, employees, samples, **settings)
         parts.append("page_latency")
-        if not settings["nodelay"]:  # the same without the 40 ms TCP stall: server time
+        if not settings["nodelay"]:  # the bare page without its 40 ms TCP stall: server time
             print("per-page latency, TCP_NODELAY", flush=True)
             nodelay = {**settings, "nodelay": True}
             page_latency.run(out, employees, samples, name="page_latency_nodelay", **nodelay)
