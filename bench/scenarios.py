@@ -133,6 +133,19 @@ async def page_audit_log(session: ws_client.Session, i: int) -> ws_client.Run:
     return await session.set_values({pages[0].id: ws_client.number(i % 5 + 1)})
 
 
+async def choose_team(session: ws_client.Session, i: int) -> ws_client.Run:
+    """Choose another team to edit (its rename, manager and move-people forms), from the
+    admin's people list to the teams section first."""
+    boxes = session.widgets("selectbox", label("admin.choose_team"))
+    if not boxes:
+        section = session.widget("button_group", label("admin.section"))
+        return await session.set_values(
+            {section.id: ws_client.choice(label("admin.section_teams"))}
+        )
+    options = boxes[0].options
+    return await session.set_values({boxes[0].id: ws_client.text(options[(i + 1) % len(options)])})
+
+
 async def change_password_form(session: ws_client.Session, i: int) -> ws_client.Run:
     """Submit the password form with a wrong current password (refused, nothing stored)."""
     current = session.widget("text_input", label("account.current_password"))
@@ -162,6 +175,7 @@ SCENARIOS = (
     Scenario("admin_themes", ADMIN, "themes", "open organisation themes", reopen),
     Scenario("admin_search", ADMIN, "admin", "search people", search_people),
     Scenario("admin_audit", ADMIN, "admin", "page through the audit log", page_audit_log),
+    Scenario("admin_teams", ADMIN, "admin", "choose a team to edit", choose_team),
 )
 
 
