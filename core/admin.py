@@ -136,13 +136,6 @@ def person(cur: Cursor, actor: people.User, user_id: int) -> Person:
     return _person(row)
 
 
-def people_choices(cur: Cursor, actor: people.User) -> list[tuple[int, str]]:
-    """(id, "Name (username)") of everyone, active or not: the choices of select lists."""
-    require_admin(actor)
-    rows = cur.all("SELECT id, name, username FROM users ORDER BY lower(name), username")
-    return [(row[0], f"{row[1]} ({row[2]})") for row in rows]
-
-
 def managers(cur: Cursor, actor: people.User) -> list[Person]:
     """Active people with the manager role: the choices for anyone's manager."""
     require_admin(actor)

@@ -15,6 +15,7 @@ from ui.render import escape_markdown, table
 
 SECTIONS = ("people", "new_person", "import", "teams", "settings", "audit", "backup")
 MAX_PROBLEMS_SHOWN = 500  # enough to fix a file; the count says how many there are
+MOVE_CHOICES = 50  # people found to move at once; typing more narrows a larger match
 PROGRESS_STEPS = 100  # redraw the import bar at most this often, not once per person
 
 cur = resources.cursor()
@@ -347,10 +348,32 @@ def teams_section() -> None:
                 problem(exc)
             else:
                 flash("success", says("admin.team_saved", team=team.name))
+    move_people_form(team)
+
+
+def move_people_form(team: admin.TeamInfo) -> None:
+    """Find people by part of a name or username, then move the ones chosen: a list of
+    everybody would be thousands of options sent on every run of the section."""
+    search = st.text_input(
+        says("admin.move_search", team=team.name),
+        placeholder=t("admin.move_search_hint"),
+        key=f"admin_move_search_{team.id}",
+    )
+    if not search.strip():
+        st.caption(t("admin.move_search_first"))
+        return
+    found = admin.list_people(cur, user, search, limit=MOVE_CHOICES)
+    if not found.people:
+        st.info(t("admin.move_nobody"))
+        return
+    if found.total > len(found.people):
+        st.caption(t("admin.move_more", shown=len(found.people), total=found.total))
+    choices = {
+        p.id: f"{p.name} ({p.username})" + (f" · {p.team}" if p.team else "") for p in found.people
+    }
     with st.form(f"admin_move_{team.id}"):
-        choices = dict(admin.people_choices(cur, user))
         moving = st.multiselect(
-            t("admin.move_people", team=team.name),
+            says("admin.move_people", team=team.name),
             list(choices),
             format_func=lambda i: choices[i],
             key=f"admin_move_people_{team.id}",

@@ -37,7 +37,6 @@ CALLS = {
     "list_people": lambda cur, a, org: admin.list_people(cur, a),
     "person": lambda cur, a, org: admin.person(cur, a, org.employees[0].id),
     "managers": lambda cur, a, org: admin.managers(cur, a),
-    "people_choices": lambda cur, a, org: admin.people_choices(cur, a),
     "create_person": lambda cur, a, org: admin.create_person(
         cur, a, people.NewUser("newbie", "New")
     ),

@@ -570,12 +570,6 @@ MATRIX = (
         succeeds(lambda c: admin.person(c.cur, c.actor, c.world.anna.id)),
         ORG,
     ),
-    Row(
-        admin.people_choices,
-        ONLY_ADMIN,
-        succeeds(lambda c: admin.people_choices(c.cur, c.actor)),
-        ORG,
-    ),
     Row(admin.managers, ONLY_ADMIN, succeeds(lambda c: admin.managers(c.cur, c.actor)), ORG),
     Row(
         admin.create_person,

@@ -2,7 +2,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import auth, people, settings
 from core.db import Cursor
-from tests.conftest import Org, log_in, new_app, texts, widget
+from tests.conftest import Org, log_in, new_app, new_user, texts, widget
 
 NOW = 1_800_000_000.0
 HEADER = "username,name,email,roles,manager,team\n"
@@ -239,6 +239,7 @@ def test_a_team_is_renamed_and_people_moved_into_it(app_db: Cursor, app_org: Org
     assert "Teamet Team Syd er gemt." in texts(at)
     anna = app_org.employees[0]
     widget(at.selectbox, "Vælg team").set_value(app_org.other_team_id).run()
+    widget(at.text_input, "Find personer at flytte til Team Syd").input("ANN").run()
     widget(at.multiselect, "Flyt personer til Team Syd").set_value([anna.id])
     button(at, "Flyt").click().run()
     assert "1 personer er flyttet til Team Syd." in texts(at)
@@ -248,6 +249,27 @@ def test_a_team_is_renamed_and_people_moved_into_it(app_db: Cursor, app_org: Org
         ("Team A", 4),
         ("Team Syd", 2),
     ]
+
+
+def test_moving_people_starts_with_a_search_not_a_list_of_everybody(
+    app_db: Cursor, app_org: Org
+) -> None:
+    for n in range(55):
+        new_user(app_db, f"temp{n:03}")
+    at = go(admin_page(), "teams")
+    widget(at.selectbox, "Vælg team").set_value(app_org.other_team_id).run()
+    assert not at.multiselect
+    assert "Skriv en del af et navn eller brugernavn" in texts(at)
+    search = widget(at.text_input, "Find personer at flytte til Team B")
+    search.input("nobody like this").run()
+    assert [i.value for i in at.info] == ["Ingen personer matcher søgningen."]
+    assert not at.multiselect
+    widget(at.text_input, "Find personer at flytte til Team B").input("temp").run()
+    assert "Viser de første 50 af 55. Skriv mere for at indsnævre søgningen." in texts(at)
+    assert len(widget(at.multiselect, "Flyt personer til Team B").options) == 50
+    widget(at.text_input, "Find personer at flytte til Team B").input("anna").run()
+    assert widget(at.multiselect, "Flyt personer til Team B").options == ["Anna (anna) · Team A"]
+    assert not at.exception
 
 
 def test_the_audit_log_filters_by_action(app_db: Cursor, app_org: Org) -> None:
