@@ -142,6 +142,7 @@ def edit_person(person: admin.Person) -> None:
             people.ROLES,
             default=[r for r in people.ROLES if r in person.roles],
             format_func=role_label,
+            placeholder=t("admin.choose_roles"),
             key=f"admin_edit_roles_{person.id}",
         )
         manager_id = choose_manager(
@@ -196,7 +197,11 @@ def new_person_section() -> None:
         name = st.text_input(t("admin.name"))
         email = st.text_input(t("admin.email"))
         roles = st.multiselect(
-            t("admin.roles"), people.ROLES, default=[people.EMPLOYEE], format_func=role_label
+            t("admin.roles"),
+            people.ROLES,
+            default=[people.EMPLOYEE],
+            format_func=role_label,
+            placeholder=t("admin.choose_roles"),
         )
         manager_id = choose_manager(t("admin.manager"), None, f"admin_new_manager_{form_round()}")
         team_id = choose_team(t("admin.team"), None, f"admin_new_team_{form_round()}")
@@ -376,6 +381,7 @@ def move_people_form(team: admin.TeamInfo) -> None:
             says("admin.move_people", team=team.name),
             list(choices),
             format_func=lambda i: choices[i],
+            placeholder=t("admin.move_choose"),
             key=f"admin_move_people_{team.id}",
         )
         if st.form_submit_button(t("admin.move")):

@@ -73,6 +73,20 @@ def test_an_admin_imports_people_and_resets_a_password_that_then_works(
     first_logins = page.get_by_test_id("stCode").filter(has_text="nils ")
     expect(first_logins).to_contain_text("mia ")
 
+    # Mia joins her team: the teams section finds her by a search, not in a list of all.
+    open_section(page, "Teams")
+    field = page.get_by_label("Find personer at flytte til Lager")
+    field.fill("mia")
+    field.press("Enter")
+    settle(page)
+    page.get_by_role("combobox", name="Flyt personer til Lager").click()
+    page.keyboard.type("Mia")  # the list opens as a person types
+    page.get_by_role("option", name="Mia Leder (mia)").click()
+    page.keyboard.press("Escape")  # close the list over the button
+    page.get_by_role("button", name="Flyt", exact=True).click()
+    expect(page.get_by_text("1 personer er flyttet til Lager.")).to_be_visible()
+    settle(page)
+
     # The admin resets Nils's password and reads the temporary one off the page.
     open_section(page, "Personer")
     search_people(page, "nils", found=1)
