@@ -9,19 +9,27 @@ ind" to the first page drawn. The same storm against the same data hashed at cos
 a fresh server in the same run, is the baseline: what a login costs besides the
 password check.
 
+With --clickers N, N people of the load test's mix (bench/load.py) are on their pages
+first and keep clicking (mean think time --think) while the storm runs: what a storm
+does to everybody else's clicks, at the chosen cost against the baseline's.
+
     .venv/bin/python -m bench.login_storm [--people 20,100,200,300] [--window 30]
+                                          [--clickers 300 --think 30]
 """
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import common, report, scenarios, seed, ws_client
+from bench import common, load, report, scenarios, seed, ws_client
 from core import auth, config, db
 
 DEFAULT_PEOPLE = (20, 100, 200, 300)
 DEFAULT_WINDOW_S = 30.0
+CROWDED_PEOPLE = 200  # make bench: this storm once more, with CROWD people clicking
+CROWD = 300
 BASELINE_ROUNDS = seed.BCRYPT_ROUNDS
 CHOSEN_ROUNDS = auth.PASSWORD_ROUNDS
 COSTS = {"baseline": BASELINE_ROUNDS, "chosen": CHOSEN_ROUNDS}
@@ -32,6 +40,75 @@ TIMEOUT_S = 300.0
 class Storm:
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Crowd:
+    """People already on their pages who keep clicking while the storm runs."""
+
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    outcomes: list[load.Outcome] = field(default_factory=list)
+    sessions: list[ws_client.Session] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    phase: dict = field(default_factory=dict)
+
+
+async def _crowd(server, manifest: seed.Manifest, logins, n: int, think: float) -> Crowd:
+    """N sessions of the load test's mix, logged in and on their pages (as bench/load.py
+    brings them there), waiting for start()."""
+    crowd = Crowd()
+    mix = scenarios.mix()
+    ramp = min(n * load.RAMP_PER_SESSION_S, load.MAX_RAMP_S)
+    for i in range(n):
+        scenario = mix[i % len(mix)]
+        outcome = load.Outcome(scenario.key)
+        crowd.outcomes.append(outcome)
+        arguments = (i, scenario, logins.next(scenario.role), server.url, manifest.password)
+        crowd.tasks.append(
+            asyncio.create_task(
+                load._session(
+                    *arguments,
+                    ramp * i / n,
+                    crowd.ready,
+                    crowd.phase,
+                    outcome,
+                    think,
+                    crowd.sessions,
+                )
+            )
+        )
+    deadline = time.monotonic() + load.SETUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if all(o.ready or o.errors for o in crowd.outcomes):
+            break
+        await asyncio.sleep(0.2)
+    return crowd
+
+
+def _start(crowd: Crowd, seconds: float) -> None:
+    crowd.phase["end"] = time.monotonic() + seconds
+    crowd.ready.set()
+
+
+async def _finish(crowd: Crowd) -> dict:
+    """The crowd's clicks while the storm ran; the sessions closed."""
+    _, pending = await asyncio.wait(crowd.tasks, timeout=load.REQUEST_TIMEOUT_S)
+    for task in pending:
+        task.cancel()
+    for session in crowd.sessions:
+        with contextlib.suppress(Exception):
+            await session.close()
+    for task in pending:
+        with contextlib.suppress(BaseException):
+            await task
+    errors = [e for o in crowd.outcomes for e in o.errors]
+    return {
+        "sessions": len(crowd.outcomes),
+        "on_page": sum(o.ready for o in crowd.outcomes),
+        "clicks": report.summary([x for o in crowd.outcomes for x in o.latencies]),
+        "errors": len(errors),
+        "error_samples": errors[:10],
+    }
 
 
 def rehash(data: Path, password: str, rounds: int) -> None:
@@ -65,16 +142,26 @@ async def _log_in(url: str, username: str, password: str, delay: float, storm: S
         await session.close()
 
 
-async def storm(server, manifest: seed.Manifest, people: int, window_s: float) -> dict:
+async def storm(
+    server,
+    manifest: seed.Manifest,
+    people: int,
+    window_s: float,
+    clickers: int = 0,
+    think: float = load.SLOW_THINK_S,
+) -> dict:
     logins = scenarios.Logins(manifest)
     # One employee's login first (not one of the storm's): the process's imports and
     # caches are not what a storm costs.
     warm = Storm()
     first = logins.next(scenarios.EMPLOYEE).username
     await _log_in(server.url, first, manifest.password, 0.0, warm)
+    crowd = await _crowd(server, manifest, logins, clickers, think) if clickers else None
     usernames = [logins.next(scenarios.EMPLOYEE).username for _ in range(people)]
     result = Storm()
     cpu_before, started = server.cpu_seconds(), time.monotonic()
+    if crowd:
+        _start(crowd, window_s)
     await asyncio.gather(
         *(
             _log_in(server.url, name, manifest.password, window_s * i / people, result)
@@ -82,7 +169,9 @@ async def storm(server, manifest: seed.Manifest, people: int, window_s: float) -
         )
     )
     elapsed = time.monotonic() - started
+    cpu = server.cpu_seconds() - cpu_before
     return {
+        "crowd": await _finish(crowd) if crowd else None,
         "people": people,
         "window_s": window_s,
         "logged_in": len(result.seconds),
@@ -90,7 +179,7 @@ async def storm(server, manifest: seed.Manifest, people: int, window_s: float) -
         "errors": len(result.errors) + len(warm.errors),
         "error_samples": (warm.errors + result.errors)[:10],
         "elapsed_s": elapsed,
-        "server_cpu_s": server.cpu_seconds() - cpu_before,
+        "server_cpu_s": cpu,
     }
 
 
@@ -103,10 +192,12 @@ def run(
     options: tuple[str, ...] = (),
     revert: str = "",
     name: str = "login_storm",
+    clickers: int = 0,
+    think: float = load.SLOW_THINK_S,
 ) -> dict:
     source = common.seeded(out, employees)
     manifest = seed.load_manifest(source)
-    results: dict = {"levels": [], "window_s": window_s}
+    results: dict = {"levels": [], "window_s": window_s, "clickers": clickers, "think_s": think}
     for people in levels:
         entry = {"people": people}
         for kind, rounds in COSTS.items():
@@ -120,7 +211,7 @@ def run(
             with common.app_server(
                 source, out, server_name, nodelay, options, revert, prepare=prepare
             ) as app:
-                entry[kind] = asyncio.run(storm(app, manifest, people, window_s))
+                entry[kind] = asyncio.run(storm(app, manifest, people, window_s, clickers, think))
             print("    " + _line(entry[kind]), flush=True)
         results["levels"].append(entry)
     results["machine"] = report.machine()
@@ -130,36 +221,58 @@ def run(
 
 def _line(r: dict) -> str:
     login = r["login"]
-    return (
+    line = (
         f"{r['logged_in']}/{r['people']} logged in, p50 {report.ms(login['p50'])} ms, "
         f"p95 {report.ms(login['p95'])} ms, {r['errors']} errors, "
         f"server CPU {r['server_cpu_s']:.1f} s in {r['elapsed_s']:.1f} s"
     )
+    crowd = r.get("crowd")
+    if crowd:
+        clicks = crowd["clicks"]
+        line += (
+            f"; the others' clicks p50 {report.ms(clicks['p50'])} ms, "
+            f"p95 {report.ms(clicks['p95'])} ms, {crowd['errors']} errors"
+        )
+    return line
 
 
 def markdown(results: dict) -> str:
+    crowded = bool(results.get("clickers"))
     rows = []
     for entry in results["levels"]:
         for kind, rounds in COSTS.items():
             r = entry[kind]
             login = r["login"]
-            rows.append(
-                [
-                    r["people"],
-                    rounds,
-                    f"{r['logged_in']}/{r['people']}",
-                    report.ms(login["p50"]),
-                    report.ms(login["p95"]),
-                    report.ms(login["max"]),
-                    r["errors"],
-                    f"{r['elapsed_s']:.1f}",
-                    f"{r['server_cpu_s']:.1f}",
-                    f"{100 * r['server_cpu_s'] / r['elapsed_s']:.0f}",
+            row = [
+                r["people"],
+                rounds,
+                f"{r['logged_in']}/{r['people']}",
+                report.ms(login["p50"]),
+                report.ms(login["p95"]),
+                report.ms(login["max"]),
+                r["errors"],
+                f"{r['elapsed_s']:.1f}",
+                f"{r['server_cpu_s']:.1f}",
+                f"{100 * r['server_cpu_s'] / r['elapsed_s']:.0f}",
+            ]
+            if crowded:
+                crowd = r["crowd"]
+                row += [
+                    f"{crowd['on_page']}/{crowd['sessions']}",
+                    report.ms(crowd["clicks"]["p50"]),
+                    report.ms(crowd["clicks"]["p95"]),
+                    crowd["clicks"]["n"],
+                    crowd["errors"],
                 ]
-            )
+            rows.append(row)
         p95 = {kind: entry[kind]["login"]["p95"] for kind in COSTS}
         ratio = report.times(report.ratio(p95["chosen"], p95["baseline"]))
-        rows.append(["", f"{CHOSEN_ROUNDS} / {BASELINE_ROUNDS}", "", "", ratio, *[""] * 5])
+        row = ["", f"{CHOSEN_ROUNDS} / {BASELINE_ROUNDS}", "", "", ratio, *[""] * 5]
+        if crowded:
+            clicks = {kind: entry[kind]["crowd"]["clicks"]["p95"] for kind in COSTS}
+            row += ["", "", report.times(report.ratio(clicks["chosen"], clicks["baseline"]))]
+            row += ["", ""]
+        rows.append(row)
     header = [
         "people",
         "bcrypt cost",
@@ -172,10 +285,23 @@ def markdown(results: dict) -> str:
         "server CPU s",
         "server CPU % of one core",
     ]
-    return (
+    title = (
         f"### Login storm (people logging in spread over {results['window_s']:g} s; click on"
-        " the login button to the first page drawn)\n\n" + report.table(header, rows)
+        " the login button to the first page drawn"
     )
+    if crowded:
+        header += [
+            "others on page",
+            "others' clicks p50 ms",
+            "others' clicks p95 ms",
+            "others' clicks",
+            "others' errors",
+        ]
+        title += (
+            f"; meanwhile {results['clickers']} people of the load test's mix on their pages"
+            f" click every {results['think_s']:g} s on average"
+        )
+    return title + ")\n\n" + report.table(header, rows)
 
 
 def main() -> None:
@@ -183,10 +309,23 @@ def main() -> None:
     parser.add_argument("--people", default=",".join(map(str, DEFAULT_PEOPLE)))
     parser.add_argument("--window", type=float, default=DEFAULT_WINDOW_S)
     parser.add_argument("--name", default="login_storm", help="file name of the results")
+    parser.add_argument(
+        "--clickers", type=int, default=0, help="people on their pages clicking meanwhile"
+    )
+    parser.add_argument("--think", type=float, default=load.SLOW_THINK_S)
     args = parser.parse_args()
     levels = [int(n) for n in args.people.split(",") if n]
     settings = common.server_settings(args)
-    run(args.out, args.employees, levels, args.window, name=args.name, **settings)
+    run(
+        args.out,
+        args.employees,
+        levels,
+        args.window,
+        name=args.name,
+        clickers=args.clickers,
+        think=args.think,
+        **settings,
+    )
 
 
 if __name__ == "__main__":

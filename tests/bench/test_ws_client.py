@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import scenarios, ws_client
+from bench import login_storm, scenarios, ws_client
 from bench.server import BARE_APP, StreamlitServer
 from core import content
 from tests.conftest import run_async
@@ -148,6 +148,15 @@ def test_a_section_choice_reaches_the_script(protocol_app) -> None:
     assert opened.ok and section.ok and paged.ok
     assert (len(before), len(after)) == (0, 1)
     assert any(text.startswith("Side 1 af 1 (") for text in texts)
+
+
+def test_the_login_storm_times_the_clicks_of_the_people_already_in(protocol_app) -> None:
+    server, manifest = protocol_app
+    result = run(login_storm.storm(server, manifest, 3, 2.0, clickers=4, think=0.3))
+    assert (result["logged_in"], result["errors"]) == (3, 0)
+    crowd = result["crowd"]
+    assert (crowd["on_page"], crowd["errors"]) == (4, 0)
+    assert crowd["clicks"]["n"] >= 4  # each clicked at least once while the storm ran
 
 
 def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
