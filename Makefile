@@ -28,7 +28,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.dev-installed  # ~25 minutes; figures in docs/performance.md, see bench/README.md
+bench: $(VENV)/.dev-installed  # ~30 minutes; figures in docs/performance.md, see bench/README.md
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
