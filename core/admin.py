@@ -475,22 +475,16 @@ def audit_log(
     cur: Cursor,
     actor: people.User,
     *,
-    user_id: int | None = None,
     person: str = "",
     action: str | None = None,
     page: int = 0,
     per_page: int = AUDIT_PAGE_SIZE,
 ) -> AuditPage:
-    """Entries newest first, by or about one user and/or of one action.
-
-    `person` narrows them to entries by or about anyone whose username or name contains
-    it (any case), or whose recorded actor name does: the admin page's search box, which
-    spares it a select list of everybody."""
+    """Entries newest first, all or of one action, and by or about anyone whose username
+    or name contains `person` (any case), or whose recorded actor name does: the admin
+    page's search box, which spares it a select list of everybody."""
     require_admin(actor)
     conditions, params = [], []
-    if user_id is not None:
-        conditions.append("(a.actor_id = ? OR a.subject_id = ?)")
-        params += [user_id, user_id]
     needle = person.strip().lower()
     if needle:
         matching = (

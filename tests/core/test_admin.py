@@ -524,7 +524,7 @@ def test_the_log_filters_by_user_and_action_newest_first(cur: Cursor, seeded_org
     admin.deactivate(cur, seeded_org.admin, bent.id, NOW)
     auth.check_login(cur, "anna", "wrong", NOW)
 
-    about_anna = admin.audit_log(cur, seeded_org.admin, user_id=anna.id)
+    about_anna = admin.audit_log(cur, seeded_org.admin, person="anna")
     assert [e.action for e in about_anna.entries] == [
         "login_failed",
         "password_reset",
@@ -533,7 +533,7 @@ def test_the_log_filters_by_user_and_action_newest_first(cur: Cursor, seeded_org
     assert {e.subject for e in about_anna.entries} == {"anna"}
     resets = admin.audit_log(cur, seeded_org.admin, action="password_reset")
     assert [(e.actor, e.subject) for e in resets.entries] == [("admin", "anna")]
-    both = admin.audit_log(cur, seeded_org.admin, user_id=bent.id, action="user_deactivated")
+    both = admin.audit_log(cur, seeded_org.admin, person="bent", action="user_deactivated")
     assert both.total == 1
     assert "password_reset" in admin.audit_actions(cur, seeded_org.admin)
 

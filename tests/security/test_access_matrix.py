@@ -682,7 +682,7 @@ MATRIX = (
     Row(
         admin.audit_log,
         ONLY_ADMIN,
-        lambda c: admin.audit_log(c.cur, c.actor, user_id=c.world.anna.id).total > 0,
+        lambda c: admin.audit_log(c.cur, c.actor, person=c.world.anna.username).total > 0,
         ORG,
     ),
     Row(backup.create, ONLY_ADMIN, succeeds(lambda c: backup.create(c.cur, c.actor, NOW)), ORG),
