@@ -111,6 +111,76 @@ async def _warm_up(url: str, chosen: list[Scenario], logins, password: str) -> N
             await session.close()
 
 
+@dataclass
+class Crowd:
+    """N sessions on their pages (arrived over a ramp), clicking from start() until the
+    phase ends: the load test's sessions, and the login storm's people already in."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    sessions: list[ws_client.Session] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    phase: dict = field(default_factory=dict)
+
+    @classmethod
+    async def arrive(
+        cls, url: str, n: int, chosen: list[Scenario], logins, password: str, think: float
+    ) -> "Crowd":
+        """Every session on its page (or failed), waiting for start()."""
+        crowd = cls()
+        ramp = min(n * RAMP_PER_SESSION_S, MAX_RAMP_S)
+        for i in range(n):
+            scenario = chosen[i % len(chosen)]
+            login = logins.next(scenario.role) if scenario.role else None
+            outcome = Outcome(scenario.key)
+            crowd.outcomes.append(outcome)
+            session = _session(
+                i,
+                scenario,
+                login,
+                url,
+                password,
+                ramp * i / n,
+                crowd.ready,
+                crowd.phase,
+                outcome,
+                think,
+                crowd.sessions,
+            )
+            crowd.tasks.append(asyncio.create_task(session))
+        deadline = time.monotonic() + SETUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if all(o.ready or o.errors for o in crowd.outcomes):
+                break
+            await asyncio.sleep(0.2)
+        return crowd
+
+    def start(self, seconds: float) -> None:
+        self.phase["end"] = time.monotonic() + seconds
+        self.ready.set()
+
+    async def wait(self, timeout: float) -> set[asyncio.Task]:
+        """Until every session's phase ended; the ones still busy are cancelled."""
+        _, pending = await asyncio.wait(self.tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        return pending
+
+    async def leave(self, pending: set[asyncio.Task]) -> None:
+        for session in self.sessions:
+            with contextlib.suppress(Exception):
+                await session.close()
+        for task in pending:
+            with contextlib.suppress(BaseException):
+                await task
+
+    def latencies(self) -> list[float]:
+        return [x for o in self.outcomes for x in o.latencies]
+
+    def errors(self) -> list[str]:
+        return [e for o in self.outcomes for e in o.errors]
+
+
 async def level(
     server, n: int, chosen: list[Scenario], manifest, phase_s: float, think: float
 ) -> dict:
@@ -118,63 +188,22 @@ async def level(
     password = manifest.password if manifest else ""
     await _warm_up(server.url, chosen, logins, password)
     rss_idle = server.rss_bytes()
-    ready = asyncio.Event()
-    phase: dict = {}
-    outcomes = []
-    tasks = []
-    sessions: list[ws_client.Session] = []
-    ramp = min(n * RAMP_PER_SESSION_S, MAX_RAMP_S)
     setup_started = time.monotonic()
-    for i in range(n):
-        scenario = chosen[i % len(chosen)]
-        login = logins.next(scenario.role) if scenario.role else None
-        outcome = Outcome(scenario.key)
-        outcomes.append(outcome)
-        delay = ramp * i / n
-        tasks.append(
-            asyncio.create_task(
-                _session(
-                    i,
-                    scenario,
-                    login,
-                    server.url,
-                    password,
-                    delay,
-                    ready,
-                    phase,
-                    outcome,
-                    think,
-                    sessions,
-                )
-            )
-        )
-    deadline = setup_started + SETUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        settled = sum(o.ready or bool(o.errors) for o in outcomes)
-        if settled == n:
-            break
-        await asyncio.sleep(0.2)
+    crowd = await Crowd.arrive(server.url, n, chosen, logins, password, think)
     setup_s = time.monotonic() - setup_started
     rss_open = server.rss_bytes()
     cpu_before, client_before = server.cpu_seconds(), time.process_time()
-    phase["end"] = time.monotonic() + phase_s
     phase_started = time.monotonic()
-    ready.set()
-    done, pending = await asyncio.wait(tasks, timeout=phase_s + REQUEST_TIMEOUT_S + 30)
-    for task in pending:
-        task.cancel()
+    crowd.start(phase_s)
+    pending = await crowd.wait(phase_s + REQUEST_TIMEOUT_S + 30)
     elapsed = time.monotonic() - phase_started
     cpu = server.cpu_seconds() - cpu_before
     client_cpu = time.process_time() - client_before
     rss_end = server.rss_bytes()
     threads = server.threads()
-    for session in sessions:
-        with contextlib.suppress(Exception):
-            await session.close()
-    for task in pending:
-        with contextlib.suppress(BaseException):
-            await task
-    latencies = [x for o in outcomes for x in o.latencies]
+    await crowd.leave(pending)
+    outcomes = crowd.outcomes
+    latencies = crowd.latencies()
     by_scenario = {}
     for key in dict.fromkeys(o.scenario for o in outcomes):
         mine = [o for o in outcomes if o.scenario == key]
@@ -196,7 +225,7 @@ async def level(
         "setup": setup_steps,
         "by_scenario": by_scenario,
         "errors": sum(len(o.errors) for o in outcomes),
-        "error_samples": [e for o in outcomes for e in o.errors][:10],
+        "error_samples": crowd.errors()[:10],
         "server_cpu_percent": 100 * cpu / elapsed if elapsed else None,
         "client_cpu_percent": 100 * client_cpu / elapsed if elapsed else None,
         "rss_idle": rss_idle,

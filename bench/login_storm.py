@@ -18,7 +18,6 @@ does to everybody else's clicks, at the chosen cost against the baseline's.
 """
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,70 +41,14 @@ class Storm:
     errors: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Crowd:
-    """People already on their pages who keep clicking while the storm runs."""
-
-    tasks: list[asyncio.Task] = field(default_factory=list)
-    outcomes: list[load.Outcome] = field(default_factory=list)
-    sessions: list[ws_client.Session] = field(default_factory=list)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    phase: dict = field(default_factory=dict)
-
-
-async def _crowd(server, manifest: seed.Manifest, logins, n: int, think: float) -> Crowd:
-    """N sessions of the load test's mix, logged in and on their pages (as bench/load.py
-    brings them there), waiting for start()."""
-    crowd = Crowd()
-    mix = scenarios.mix()
-    ramp = min(n * load.RAMP_PER_SESSION_S, load.MAX_RAMP_S)
-    for i in range(n):
-        scenario = mix[i % len(mix)]
-        outcome = load.Outcome(scenario.key)
-        crowd.outcomes.append(outcome)
-        arguments = (i, scenario, logins.next(scenario.role), server.url, manifest.password)
-        crowd.tasks.append(
-            asyncio.create_task(
-                load._session(
-                    *arguments,
-                    ramp * i / n,
-                    crowd.ready,
-                    crowd.phase,
-                    outcome,
-                    think,
-                    crowd.sessions,
-                )
-            )
-        )
-    deadline = time.monotonic() + load.SETUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if all(o.ready or o.errors for o in crowd.outcomes):
-            break
-        await asyncio.sleep(0.2)
-    return crowd
-
-
-def _start(crowd: Crowd, seconds: float) -> None:
-    crowd.phase["end"] = time.monotonic() + seconds
-    crowd.ready.set()
-
-
-async def _finish(crowd: Crowd) -> dict:
+async def _clicks(crowd: load.Crowd) -> dict:
     """The crowd's clicks while the storm ran; the sessions closed."""
-    _, pending = await asyncio.wait(crowd.tasks, timeout=load.REQUEST_TIMEOUT_S)
-    for task in pending:
-        task.cancel()
-    for session in crowd.sessions:
-        with contextlib.suppress(Exception):
-            await session.close()
-    for task in pending:
-        with contextlib.suppress(BaseException):
-            await task
-    errors = [e for o in crowd.outcomes for e in o.errors]
+    await crowd.leave(await crowd.wait(load.REQUEST_TIMEOUT_S))
+    errors = crowd.errors()
     return {
         "sessions": len(crowd.outcomes),
         "on_page": sum(o.ready for o in crowd.outcomes),
-        "clicks": report.summary([x for o in crowd.outcomes for x in o.latencies]),
+        "clicks": report.summary(crowd.latencies()),
         "errors": len(errors),
         "error_samples": errors[:10],
     }
@@ -156,12 +99,15 @@ async def storm(
     warm = Storm()
     first = logins.next(scenarios.EMPLOYEE).username
     await _log_in(server.url, first, manifest.password, 0.0, warm)
-    crowd = await _crowd(server, manifest, logins, clickers, think) if clickers else None
+    crowd = None
+    if clickers:  # people of the load test's mix, on their pages before the storm
+        mix = scenarios.mix()
+        crowd = await load.Crowd.arrive(server.url, clickers, mix, logins, manifest.password, think)
     usernames = [logins.next(scenarios.EMPLOYEE).username for _ in range(people)]
     result = Storm()
     cpu_before, started = server.cpu_seconds(), time.monotonic()
     if crowd:
-        _start(crowd, window_s)
+        crowd.start(window_s)
     await asyncio.gather(
         *(
             _log_in(server.url, name, manifest.password, window_s * i / people, result)
@@ -171,7 +117,7 @@ async def storm(
     elapsed = time.monotonic() - started
     cpu = server.cpu_seconds() - cpu_before
     return {
-        "crowd": await _finish(crowd) if crowd else None,
+        "crowd": await _clicks(crowd) if crowd else None,
         "people": people,
         "window_s": window_s,
         "logged_in": len(result.seconds),

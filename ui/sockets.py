@@ -15,15 +15,12 @@ changes and the app works as before. Only TCP sockets are touched; the option ch
 when bytes leave, never what is sent.
 """
 
+import functools
 import os
 import socket
-import threading
 
 FD_DIRECTORIES = ("/proc/self/fd", "/dev/fd")
 TCP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
-
-_lock = threading.Lock()
-_done = False
 
 
 def open_descriptors() -> list[int]:
@@ -62,12 +59,7 @@ def nodelay_everywhere() -> int:
     return sum(set_nodelay(fd) for fd in open_descriptors())
 
 
+@functools.cache  # two first runs at once would both set it: harmless
 def ensure_nodelay() -> None:
     """Once per process (app.py calls it on every run; after the first it costs nothing)."""
-    global _done
-    if _done:
-        return
-    with _lock:
-        if not _done:
-            nodelay_everywhere()
-            _done = True
+    nodelay_everywhere()

@@ -26,6 +26,7 @@ PROCESS_WIDE = {
     "core/exports.py": {"_glyphs"},  # what the bundled fonts can print
     "core/readcache.py": {"read_tables", "written"},  # what an SQL text reads or writes
     "core/auth.py": {"_dummy_hash"},  # a hash of a fixed non-password, for unknown names
+    "ui/sockets.py": {"ensure_nodelay"},  # a socket option, set once per process
 }
 USER_PARAMETERS = {"user", "user_id", "username", "actor", "actor_id"}
 CACHE_DECORATORS = {"cache_data", "cache_resource", "cache", "lru_cache"}

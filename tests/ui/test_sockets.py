@@ -34,9 +34,11 @@ def connect(listener: socket.socket) -> tuple[socket.socket, socket.socket]:
 
 
 @pytest.fixture
-def not_done(monkeypatch: pytest.MonkeyPatch) -> None:
+def not_done() -> Iterator[None]:
     """As in a fresh server process: nothing set yet."""
-    monkeypatch.setattr(sockets, "_done", False)
+    sockets.ensure_nodelay.cache_clear()
+    yield
+    sockets.ensure_nodelay.cache_clear()
 
 
 def test_the_listening_socket_and_open_connections_get_nodelay(listener: socket.socket) -> None:
