@@ -1,9 +1,10 @@
 """Reads of the rarely written tables, answered from memory until one of them is written.
 
 Every click reads the same few rows again: the session's user and roles, the round, the
-team, the settings. Each read is a DuckDB statement of 0.3-1 ms however small its result
-(docs/performance.md), about half of a click's server time, while these tables change a
-few times a day (a logout, a round opened, a setting changed).
+team, the settings, and each opening of the themes page the team's group actions. Each
+read is a DuckDB statement of 0.3-1 ms however small its result (docs/performance.md),
+about half of a click's server time, while these tables change a few times a day (a
+logout, a round opened, a setting changed, an action noted after the team's meeting).
 
 Sound because this process sees every write to the file: DuckDB lets one read-write
 process open it (the CLI works while the app is stopped), every statement of the app goes
@@ -25,9 +26,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-# Written by admins, managers opening rounds, logins and logouts: minutes apart, not
-# milliseconds. The busy tables (notes, conversations, themes, audit log) are not cached.
-CACHED_TABLES = frozenset({"users", "user_roles", "teams", "rounds", "settings"})
+# Written by admins, managers opening rounds or noting a team's group actions after its
+# meeting, logins and logouts: minutes apart, not milliseconds. The busy tables and what
+# is said or written about one person (notes, zones, conversations, their themes and
+# agreements, the audit log) are never cached.
+CACHED_TABLES = frozenset({"users", "user_roles", "teams", "rounds", "settings", "group_actions"})
 MAX_ENTRIES = 20_000  # the few reads of each of 5,000 people, ~1 KB each; least used go
 MAX_ROWS = 500  # a larger result is a list for an admin page, read rarely
 

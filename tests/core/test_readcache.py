@@ -7,9 +7,10 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import admin, auth, db, people, readcache, rounds
+from core import actions, admin, auth, db, people, readcache, rounds
 from core import settings as org_settings
 from core.crypto import cipher
+from core.errors import NotAllowed
 from tests.conftest import MakeUser, Org, new_user, open_round
 
 NOW = 1_800_000_000.0
@@ -79,6 +80,32 @@ def test_settings_rounds_and_teams_show_their_change_at_once(
     rounds.advance(cur, seeded_org.manager, round_id, rounds.CLOSED)
     assert org_settings.load(cur).k == 5
     assert rounds.get(cur, round_id).state == rounds.CLOSED
+
+
+def test_the_teams_group_actions_show_their_change_at_once(cur: db.Cursor, seeded_org: Org) -> None:
+    round_id = open_round(cur, seeded_org.manager, seeded_org.team_id)
+    employee = seeded_org.employees[0]
+    assert actions.for_round(cur, employee, round_id) == []
+    action = actions.add(cur, seeded_org.manager, round_id, "Faste mødefri onsdage")
+    assert [a.text for a in actions.for_round(cur, employee, round_id)] == ["Faste mødefri onsdage"]
+    sent = counting(cur).sent
+    actions.for_round(cur, employee, round_id)
+    assert sent == []  # the page's next opening reads them from memory
+    actions.update(
+        cur,
+        seeded_org.manager,
+        action.id,
+        text="Mødefri onsdage",
+        owner="Mona",
+        theme_id=None,
+        due_on=None,
+        status=actions.DONE,
+    )
+    assert [(a.text, a.owner, a.status) for a in actions.for_round(cur, employee, round_id)] == [
+        ("Mødefri onsdage", "Mona", actions.DONE)
+    ]
+    with pytest.raises(NotAllowed):  # the check runs on rows from memory as on the file's
+        actions.for_round(cur, seeded_org.other_employee, round_id)
 
 
 def test_a_transaction_shows_its_writes_after_commit_and_nothing_after_rollback(
@@ -222,6 +249,8 @@ READS = (
     ("SELECT key, value FROM settings ORDER BY key", ()),
     ("SELECT id, name FROM teams ORDER BY id", ()),
     ("SELECT u.name, t.name FROM users u JOIN teams t ON t.id = u.team_id ORDER BY u.id", ()),
+    ("SELECT id, status FROM group_actions WHERE team_id = ? ORDER BY id", (1,)),
+    ("SELECT a.id, t.name FROM group_actions a JOIN teams t ON t.id = a.team_id ORDER BY a.id", ()),
 )
 WRITES = (
     ("UPDATE users SET name = ? WHERE id = ?", lambda n: (f"n{n}", 1 + n % 2)),
@@ -238,6 +267,15 @@ WRITES = (
         lambda n: (f"org {n}",),
     ),
     ("UPDATE teams SET name = ? WHERE id = ?", lambda n: (f"team {n}", 1 + n % 2)),
+    (
+        "INSERT INTO group_actions (team_id, round_id, text_enc) VALUES (?, 1, '')",
+        lambda n: (1 + n % 2,),
+    ),
+    (
+        "UPDATE group_actions SET status = ?, team_id = ? WHERE id % 3 = ?",
+        lambda n: (("open", "done", "dropped")[n % 3], 1 + n % 2, n % 3),
+    ),
+    ("DELETE FROM group_actions WHERE id % 4 = ?", lambda n: (n % 4,)),
 )
 steps = st.lists(
     st.tuples(
