@@ -62,26 +62,6 @@ def round_k(cur: Cursor, round_: rounds.Round) -> int:
     return round_.k if round_.k is not None else settings.load(cur).k
 
 
-def _held(cur: Cursor, round_id: int) -> int:
-    return int(
-        cur.value(
-            "SELECT count(*) FROM conversations WHERE round_id = ? AND held_at IS NOT NULL",
-            [round_id],
-        )
-    )
-
-
-def _raw_counts(cur: Cursor, round_id: int) -> list[tuple[str, str, int]]:
-    """Distinct employees per theme and polarity. Never returned outside this module."""
-    return cur.all(
-        "SELECT t.theme_id, t.polarity, count(DISTINCT c.employee_id)"
-        " FROM conversation_themes t JOIN conversations c ON c.id = t.conversation_id"
-        " WHERE c.round_id = ? AND c.held_at IS NOT NULL"
-        " GROUP BY t.theme_id, t.polarity",
-        [round_id],
-    )
-
-
 def may_see_team(cur: Cursor, actor: people.User, team_id: int, round_: rounds.Round) -> bool:
     if rounds.manages_team(cur, actor, team_id) or actor.member_of(team_id):
         return True
@@ -102,56 +82,85 @@ def _publish(
     return TeamThemes(round_.team_id, round_.id, k, held, True, tuple(themes))
 
 
-def published(cur: Cursor, actor: people.User, round_id: int) -> TeamThemes:
-    """A team's themes of one round, as far as they may be shown to anyone."""
+def _in(values: list[int]) -> str:
+    """Placeholders for `column IN (...)`: DuckDB plans `= ANY(?)` of a list as a join."""
+    return "(" + ", ".join("?" * len(values)) + ")"
+
+
+def _published_rounds(cur: Cursor, wanted: list[rounds.Round]) -> dict[int, TeamThemes]:
+    """published() of each round, with one query for the held conversations of them all
+    and one for the theme counts of those with at least k held (none if no round has)."""
+    ids = [r.id for r in wanted]
+    held = dict(
+        cur.all(
+            "SELECT round_id, count(*) FROM conversations"
+            f" WHERE round_id IN {_in(ids)} AND held_at IS NOT NULL GROUP BY round_id",
+            ids,
+        )
+    )
+    setting_k = settings.load(cur).k if any(r.k is None for r in wanted) else None
+    ks = {r.id: r.k if r.k is not None else setting_k for r in wanted}
+    over_k = [r.id for r in wanted if held.get(r.id, 0) >= ks[r.id]]
+    counts: dict[int, dict[tuple[str, str], int]] = {}
+    if over_k:
+        for round_id, theme, polarity, n in cur.all(
+            "SELECT c.round_id, t.theme_id, t.polarity, count(DISTINCT c.employee_id)"
+            " FROM conversation_themes t JOIN conversations c ON c.id = t.conversation_id"
+            f" WHERE c.round_id IN {_in(over_k)} AND c.held_at IS NOT NULL"
+            " GROUP BY c.round_id, t.theme_id, t.polarity",
+            over_k,
+        ):
+            counts.setdefault(round_id, {})[(theme, polarity)] = n
+    return {r.id: _publish(r, ks[r.id], held.get(r.id, 0), counts.get(r.id, {})) for r in wanted}
+
+
+def _visible_round(cur: Cursor, actor: people.User, round_id: int) -> rounds.Round:
     round_ = rounds.get(cur, round_id)
     if not may_see_team(cur, actor, round_.team_id, round_):
         raise NotAllowed("errors.not_your_team")
-    k = round_k(cur, round_)
-    held = _held(cur, round_id)
-    if held < k:
-        return _publish(round_, k, held, {})
-    counts = {(theme, polarity): n for theme, polarity, n in _raw_counts(cur, round_id)}
-    return _publish(round_, k, held, counts)
+    return round_
+
+
+def _closed(cur: Cursor, actor: people.User, team_id: int) -> list[rounds.Round]:
+    """The team's closed rounds, oldest first (rounds.for_team admits exactly who
+    may_see_team admits for a closed round)."""
+    return [r for r in reversed(rounds.for_team(cur, actor, team_id)) if r.state == rounds.CLOSED]
+
+
+def published(cur: Cursor, actor: people.User, round_id: int) -> TeamThemes:
+    """A team's themes of one round, as far as they may be shown to anyone."""
+    return _published_rounds(cur, [_visible_round(cur, actor, round_id)])[round_id]
 
 
 def trend(cur: Cursor, actor: people.User, team_id: int) -> list[tuple[rounds.Round, TeamThemes]]:
     """Published themes of each closed round of the team, oldest first.
 
-    The same as published() for each closed round (rounds.for_team admits exactly who
-    may_see_team admits for a closed round), read with two queries for all the rounds
-    instead of five per round: the themes page draws this on every rerun.
+    The same as published() for each closed round, read with two queries for all the
+    rounds instead of two per round: the themes page draws this on every rerun.
     """
-    closed = [r for r in rounds.for_team(cur, actor, team_id) if r.state == rounds.CLOSED]
+    closed = _closed(cur, actor, team_id)
     if not closed:
         return []
-    ids = [r.id for r in closed]
-    held = dict(
-        cur.all(
-            "SELECT round_id, count(*) FROM conversations"
-            " WHERE round_id = ANY(?) AND held_at IS NOT NULL GROUP BY round_id",
-            [ids],
-        )
-    )
-    counts: dict[int, dict[tuple[str, str], int]] = {}
-    for round_id, theme, polarity, n in cur.all(
-        "SELECT c.round_id, t.theme_id, t.polarity, count(DISTINCT c.employee_id)"
-        " FROM conversation_themes t JOIN conversations c ON c.id = t.conversation_id"
-        " WHERE c.round_id = ANY(?) AND c.held_at IS NOT NULL"
-        " GROUP BY c.round_id, t.theme_id, t.polarity",
-        [ids],
-    ):
-        counts.setdefault(round_id, {})[(theme, polarity)] = n
-    setting_k = settings.load(cur).k if any(r.k is None for r in closed) else None
-    return [
-        (
-            r,
-            _publish(
-                r, r.k if r.k is not None else setting_k, held.get(r.id, 0), counts.get(r.id, {})
-            ),
-        )
-        for r in reversed(closed)
-    ]
+    shown = _published_rounds(cur, closed)
+    return [(r, shown[r.id]) for r in closed]
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """What the themes page shows of one team: the chosen round and the trend."""
+
+    published: TeamThemes  # published() of the chosen round
+    trend: list[tuple[rounds.Round, TeamThemes]]  # trend() of its team
+
+
+def team_view(cur: Cursor, actor: people.User, round_id: int) -> TeamView:
+    """published() and trend() at once: two queries for the chosen round and the closed
+    ones together instead of two for each (docs/performance.md)."""
+    round_ = _visible_round(cur, actor, round_id)
+    closed = _closed(cur, actor, round_.team_id)
+    wanted = closed if any(r.id == round_id for r in closed) else [*closed, round_]
+    shown = _published_rounds(cur, wanted)
+    return TeamView(shown[round_id], [(r, shown[r.id]) for r in closed])
 
 
 # The held conversations of the rounds closed in a year, read once for two answers: per

@@ -44,6 +44,25 @@ def cur(database: db.Database) -> db.Cursor:
     return database.cursor()
 
 
+class Counting:
+    """A DuckDB connection that counts the statements sent to it."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.sent = raw, []
+
+    def execute(self, sql, *params):
+        self.sent.append(sql)
+        return self.raw.execute(sql, *params)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def counting(cur: db.Cursor) -> Counting:
+    cur.raw = Counting(cur.raw)
+    return cur.raw
+
+
 MakeUser = Callable[..., people.User]
 
 

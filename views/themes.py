@@ -61,10 +61,10 @@ def show_published(result: themes.TeamThemes) -> None:
             )
 
 
-def show_trend(team: teams.Team) -> None:
+def show_trend(trend: list[tuple[rounds.Round, themes.TeamThemes]]) -> None:
     points = tuple(
         (r.name, language.theme(c.theme_id).label, c.count)
-        for r, result in themes.trend(cur, user, team.id)
+        for r, result in trend
         for c in result.themes
     )
     if points:
@@ -231,7 +231,8 @@ for team in teams_of_user:
     if round_ is None:
         continue
     manages = rounds.manages_team(cur, user, team.id)
-    show_published(themes.published(cur, user, round_.id))
+    view = themes.team_view(cur, user, round_.id)
+    show_published(view.published)
     row = st.container(horizontal=True)
     if manages:
         row.button(
@@ -242,5 +243,5 @@ for team in teams_of_user:
             icon=":material/slideshow:",
         )
     handout_buttons(row, round_)
-    show_trend(team)
+    show_trend(view.trend)
     show_actions(round_, editable=manages)

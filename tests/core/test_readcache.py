@@ -11,28 +11,9 @@ from core import actions, admin, auth, db, people, readcache, rounds
 from core import settings as org_settings
 from core.crypto import cipher
 from core.errors import NotAllowed
-from tests.conftest import MakeUser, Org, new_user, open_round
+from tests.conftest import MakeUser, Org, counting, new_user, open_round
 
 NOW = 1_800_000_000.0
-
-
-class Counting:
-    """A DuckDB connection that counts the statements sent to it."""
-
-    def __init__(self, raw) -> None:
-        self.raw, self.sent = raw, []
-
-    def execute(self, sql, *params):
-        self.sent.append(sql)
-        return self.raw.execute(sql, *params)
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
-
-
-def counting(cur: db.Cursor) -> Counting:
-    cur.raw = Counting(cur.raw)
-    return cur.raw
 
 
 def test_a_session_check_asks_duckdb_again_only_after_a_write(

@@ -8,7 +8,7 @@ from core import people, rounds, teams, themes
 from core import settings as org_settings
 from core.db import Cursor
 from core.errors import NotAllowed
-from tests.conftest import Org, hold, new_user, open_round
+from tests.conftest import Org, counting, hold, new_user, open_round
 
 S, P = themes.STRAINING, themes.PROTECTIVE
 
@@ -87,6 +87,67 @@ def test_trend_keeps_a_hidden_theme_hidden_in_its_round(cur: Cursor, seeded_org:
         ("2025", [("workload_time_pressure", 3)]),
         ("2026", [("meeting_structures", 4)]),
     ]
+
+
+def three_rounds(cur: Cursor, org: Org) -> tuple[int, int, int]:
+    """Team A's rounds: 2025 closed (workload by 3), 2026 closed (below k), 2027 open
+    (meetings by 3)."""
+    first = open_round(cur, org.manager, org.team_id, "2025")
+    for employee in org.employees[:3]:
+        hold(cur, first, employee, ("workload_time_pressure", S))
+    rounds.advance(cur, org.manager, first, rounds.CLOSED)
+    second = open_round(cur, org.manager, org.team_id, "2026")
+    for employee in org.employees[:2]:
+        hold(cur, second, employee, ("workload_time_pressure", S))
+    rounds.advance(cur, org.manager, second, rounds.CLOSED)
+    third = open_round(cur, org.manager, org.team_id, "2027")
+    for employee in org.employees[1:4]:
+        hold(cur, third, employee, ("meeting_structures", S), ("collaboration", P))
+    return first, second, third
+
+
+def test_the_team_view_is_published_and_trend_for_every_round_and_reader(
+    cur: Cursor, seeded_org: Org
+) -> None:
+    round_ids = three_rounds(cur, seeded_org)
+    readers = (seeded_org.manager, seeded_org.employees[0], seeded_org.employees[4])
+    for reader in readers:
+        for round_id in round_ids:
+            view = themes.team_view(cur, reader, round_id)
+            assert view.published == themes.published(cur, reader, round_id)
+            assert view.trend == themes.trend(cur, reader, seeded_org.team_id)
+    first, second, third = (themes.team_view(cur, seeded_org.manager, r) for r in round_ids)
+    assert third.published.themes == (
+        themes.ThemeCount("collaboration", P, 3),
+        themes.ThemeCount("meeting_structures", S, 3),
+    )
+    assert second.published.held == 2 and not second.published.published
+    assert [(r.name, t.published, [c.theme_id for c in t.themes]) for r, t in first.trend] == [
+        ("2025", True, ["workload_time_pressure"]),
+        ("2026", False, []),
+    ]
+
+
+def test_the_team_view_refuses_whom_published_refuses(cur: Cursor, seeded_org: Org) -> None:
+    closed, _, open_ = three_rounds(cur, seeded_org)
+    for outsider in (seeded_org.other_manager, seeded_org.other_employee):
+        for round_id in (closed, open_):
+            with pytest.raises(NotAllowed):
+                themes.team_view(cur, outsider, round_id)
+    with pytest.raises(NotAllowed):
+        themes.team_view(cur, seeded_org.admin, open_)  # admins: closed rounds only
+    view = themes.team_view(cur, seeded_org.admin, closed)
+    assert view.published == themes.published(cur, seeded_org.admin, closed)
+
+
+def test_the_team_view_reads_all_its_rounds_with_two_statements(
+    cur: Cursor, seeded_org: Org
+) -> None:
+    *_, open_ = three_rounds(cur, seeded_org)
+    themes.team_view(cur, seeded_org.manager, open_)  # the rounds and settings, kept
+    sent = counting(cur).sent
+    themes.team_view(cur, seeded_org.manager, open_)
+    assert len(sent) == 2  # held per round, theme counts of the rounds with k held
 
 
 def test_the_organisation_view_is_for_admins_only(cur: Cursor, seeded_org: Org) -> None:

@@ -509,6 +509,20 @@ MATRIX = (
         THEMES,
     ),
     Row(
+        themes.team_view,
+        TEAM_AND_ADMIN,
+        lambda c: themes.team_view(c.cur, c.actor, c.world.closed_round_id).published.themes,
+        THEMES,
+        "closed round",
+    ),
+    Row(
+        themes.team_view,
+        TEAM,
+        succeeds(lambda c: themes.team_view(c.cur, c.actor, c.world.round_id)),
+        THEMES,
+        "open round",
+    ),
+    Row(
         themes.organisation,
         ONLY_ADMIN,
         lambda c: (
@@ -937,6 +951,8 @@ def test_the_matrix_follows_the_design_table() -> None:
     assert rows["conversations.record_for"] == {SELF, MANAGER}  # the record: never the admin
     assert rows["themes.published[open round]"] == TEAM  # admins: closed rounds only
     assert rows["themes.published[closed round]"] == TEAM_AND_ADMIN
+    assert rows["themes.team_view[open round]"] == TEAM
+    assert rows["themes.team_view[closed round]"] == TEAM_AND_ADMIN
     assert rows["actions.for_team"] == TEAM_AND_ADMIN  # the admin reads group actions
     assert rows["actions.update"] == {MANAGER}
     for row in MATRIX:
