@@ -589,6 +589,17 @@ def theme_lines(page: Page) -> set[tuple[str, str, int]]:
     return {(theme, way, int(n)) for theme, way, n in THEME_LINE.findall(page.inner_text("body"))}
 
 
+BARS = '[data-testid="stVegaLiteChart"] .mark-rect path'
+
+
+def chart_bars(page: Page, count: int) -> set[tuple[str, str, int]]:
+    """The `count` bars the browser drew, from Vega's description of each one."""
+    expect(page.locator(BARS)).to_have_count(count)  # Vega draws after the text is shown
+    labels = page.eval_on_selector_all(BARS, "bars => bars.map(b => b.getAttribute('aria-label'))")
+    fields = [dict(part.split(": ", 1) for part in label.split("; ")) for label in labels]
+    return {(f["theme"], f["polarity"], int(f["count"])) for f in fields}
+
+
 def download(page: Page, button: str) -> bytes:
     with page.expect_download() as started:
         page.get_by_role("button", name=button).click()
@@ -606,6 +617,7 @@ def test_after_the_team_sees_only_themes_raised_by_k_and_its_group_actions(
     expect(heading(page, "Temaer fra samtalerne")).to_be_visible()
     expect(page.get_by_text("Et tema vises kun, når mindst 3 har nævnt det.")).to_be_visible()
     assert theme_lines(page) == SHOWN
+    assert chart_bars(page, len(SHOWN)) == SHOWN
     assert HIDDEN not in page.inner_text("body")
     shot(page, "themes")
 

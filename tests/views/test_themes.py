@@ -1,7 +1,9 @@
 """The themes page as manager, employee and admin, and presentation mode."""
 
+import json
 from datetime import datetime
 
+import pyarrow as pa
 import pytest
 
 from core import actions, rounds, themes
@@ -114,3 +116,31 @@ def test_an_employee_can_take_the_handout_along_too(held_round: int) -> None:
     at.switch_page("views/themes.py").run()
     assert [b.label for b in at.get("download_button")] == ["Hent som PDF", "Hent som Markdown"]
     assert "Præsentér på fællesmødet" not in [b.label for b in at.button]
+
+
+def chart_rows(chart) -> list[dict]:
+    """What a drawn chart plots: its rows as the browser gets them (Arrow, unnamed or in
+    the one dataset that the spec names)."""
+    data = chart.proto.data.data
+    if chart.proto.datasets:
+        (dataset,) = chart.proto.datasets
+        assert json.loads(chart.proto.spec)["data"] == {"name": dataset.name}
+        data = dataset.data.data
+    return pa.ipc.open_stream(data).read_all().to_pylist()
+
+
+def test_the_charts_plot_the_published_themes_and_the_closed_rounds_only(
+    app_db: Cursor, app_org: Org, held_round: int
+) -> None:
+    rounds.advance(app_db, app_org.manager, held_round, rounds.CLOSED)
+    later = open_round(app_db, app_org.manager, app_org.team_id, "MUS 2027")
+    for employee in app_org.employees[:3]:
+        hold(app_db, later, employee, ("collaboration", P))
+    at = log_in(new_app(), "dina")
+    at.switch_page("views/themes.py").run()
+    bars, trend = at.get("vega_lite_chart")
+    assert chart_rows(bars) == [{"theme": "Samarbejde", "polarity": "beskyttende", "count": 3}]
+    assert chart_rows(trend) == [
+        {"round": "MUS 2026", "theme": "Stor arbejdsmængde og tidspres", "count": 3}
+    ]
+    assert not at.exception
