@@ -38,6 +38,11 @@ STATEMENT_ATTEMPTS = 5
 BUSY = "errors.busy_try_again"
 
 
+def marks(values: Sequence[object]) -> str:
+    """The placeholders of `column IN (...)` for these values: "?, ?, ?"."""
+    return ", ".join("?" * len(values))
+
+
 def _is_write_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
 

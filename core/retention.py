@@ -9,7 +9,7 @@ record is the manager's record of the talk, not the employee's preparation.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from core import audit, people, settings
+from core import audit, db, people, settings
 from core.db import Cursor
 from core.errors import NotAllowed
 
@@ -78,7 +78,7 @@ def purge(cur: Cursor, actor: people.User | None, now: float, dry_run: bool) -> 
     if dry_run or not summary.rounds:
         return summary
     ids = [r.round_id for r in summary.rounds]
-    marks = ", ".join("?" for _ in ids)
+    marks = db.marks(ids)
     with cur.transaction():
         cur.run(
             "UPDATE preparation_items SET note_enc = '', shared = FALSE,"

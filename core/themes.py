@@ -9,7 +9,7 @@ Free text never enters any of this.
 
 from dataclasses import dataclass
 
-from core import people, privacy, rounds, settings
+from core import db, people, privacy, rounds, settings
 from core.db import Cursor
 from core.errors import NotAllowed
 
@@ -82,31 +82,26 @@ def _publish(
     return TeamThemes(round_.team_id, round_.id, k, held, True, tuple(themes))
 
 
-def _in(values: list[int]) -> str:
-    """Placeholders for `column IN (...)`: DuckDB plans `= ANY(?)` of a list as a join."""
-    return "(" + ", ".join("?" * len(values)) + ")"
-
-
 def _published_rounds(cur: Cursor, wanted: list[rounds.Round]) -> dict[int, TeamThemes]:
     """published() of each round, with one query for the held conversations of them all
-    and one for the theme counts of those with at least k held (none if no round has)."""
+    and one for the theme counts of those with at least k held (none if no round has).
+    The rounds go in as `IN (?, ...)`: DuckDB plans `= ANY(?)` of a list as a join."""
     ids = [r.id for r in wanted]
     held = dict(
         cur.all(
             "SELECT round_id, count(*) FROM conversations"
-            f" WHERE round_id IN {_in(ids)} AND held_at IS NOT NULL GROUP BY round_id",
+            f" WHERE round_id IN ({db.marks(ids)}) AND held_at IS NOT NULL GROUP BY round_id",
             ids,
         )
     )
-    setting_k = settings.load(cur).k if any(r.k is None for r in wanted) else None
-    ks = {r.id: r.k if r.k is not None else setting_k for r in wanted}
+    ks = {r.id: round_k(cur, r) for r in wanted}
     over_k = [r.id for r in wanted if held.get(r.id, 0) >= ks[r.id]]
     counts: dict[int, dict[tuple[str, str], int]] = {}
     if over_k:
         for round_id, theme, polarity, n in cur.all(
             "SELECT c.round_id, t.theme_id, t.polarity, count(DISTINCT c.employee_id)"
             " FROM conversation_themes t JOIN conversations c ON c.id = t.conversation_id"
-            f" WHERE c.round_id IN {_in(over_k)} AND c.held_at IS NOT NULL"
+            f" WHERE c.round_id IN ({db.marks(over_k)}) AND c.held_at IS NOT NULL"
             " GROUP BY c.round_id, t.theme_id, t.polarity",
             over_k,
         ):
