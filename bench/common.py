@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench import seed
-from bench.server import APP, BARE_APP, StreamlitServer
+from bench.server import APP, BARE_APP, FLOOR_APP, StreamlitServer
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "trivsel-bench"
 
@@ -81,19 +81,36 @@ def app_server(
         prepare(data)
     log = out / "logs" / f"{name}.log"
     server = StreamlitServer(APP, data, log, options=tuple(options), nodelay=nodelay, revert=revert)
-    server.log_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with _served(server) as started:
+        yield started
 
 
 @contextmanager
 def bare_server(out: Path, name: str, nodelay: bool = False, options=(), revert: str = ""):
     del revert  # the bare page has none of the app's code to revert
-    server = StreamlitServer(
-        BARE_APP, None, out / "logs" / f"{name}.log", options=tuple(options), nodelay=nodelay
-    )
+    log = out / "logs" / f"{name}.log"
+    with _served(
+        StreamlitServer(BARE_APP, None, log, options=tuple(options), nodelay=nodelay)
+    ) as server:
+        yield server
+
+
+@contextmanager
+def floor_server(out: Path, name: str, nodelay: bool = False, options=()):
+    """The floor page (bench/floor_app.py) on a fresh, empty data directory."""
+    data = out / "work" / name
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    log = out / "logs" / f"{name}.log"
+    with _served(
+        StreamlitServer(FLOOR_APP, data, log, options=tuple(options), nodelay=nodelay)
+    ) as server:
+        yield server
+
+
+@contextmanager
+def _served(server: StreamlitServer):
+    """The server started, and stopped (by PID) however the block ends."""
     server.log_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield server.start()

@@ -7,7 +7,8 @@ that ends the last script run, so it is the server's time for the run (including
 protobuf serialisation and, for a callback that calls st.rerun(), both runs) plus
 loopback. "Full run" is a rerun without any change, the least every click costs; the
 bare page's samples are taken interleaved with each page's, so drift (another process,
-CPU frequency) hits both alike.
+CPU frequency) hits both alike. So are the floor's (bench/floor_app.py): the bare page
+whose click also stores the text in DuckDB, the least a click that saves can cost.
 
     .venv/bin/python -m bench.page_latency [--samples 30] [--only prep_note,conv_pick]
 """
@@ -16,7 +17,7 @@ import asyncio
 import time
 
 from bench import common, report, scenarios, seed, ws_client
-from bench.scenarios import BARE, Scenario
+from bench.scenarios import BARE, FLOOR, Scenario
 
 # A p95 of 20 samples is their second largest: one stray run (a DuckDB checkpoint, the
 # machine's other work) moved it by half. 60 take about 20 s more in all.
@@ -45,6 +46,7 @@ async def _timed(results: dict, name: str, server, request, pause: float = PAUSE
 async def measure(
     app,
     bare_server,
+    floor_server,
     manifest: seed.Manifest,
     chosen: list[Scenario],
     samples: int = DEFAULT_SAMPLES,
@@ -54,7 +56,11 @@ async def measure(
     bare = ws_client.Session(bare_server.url)
     await bare.connect()
     await scenarios.onto_page(bare, BARE, None, "")
+    floor = ws_client.Session(floor_server.url)
+    await floor.connect()
+    await scenarios.onto_page(floor, FLOOR, None, "")
     bare_samples: dict[str, list] = {}
+    floor_samples: dict[str, list] = {}
     rows = {}
     try:
         for scenario in chosen:
@@ -71,8 +77,13 @@ async def measure(
                 for i in range(WARMUP + samples):
                     sink = found if i >= WARMUP else {}
                     bare_sink = bare_samples if i >= WARMUP else {}
+                    floor_sink = floor_samples if i >= WARMUP else {}
                     await _timed(bare_sink, "full", bare_server, bare.rerun(), pause)
                     await _timed(bare_sink, "interaction", bare_server, BARE.act(bare, i), pause)
+                    await _timed(floor_sink, "full", floor_server, floor.rerun(), pause)
+                    await _timed(
+                        floor_sink, "interaction", floor_server, FLOOR.act(floor, i), pause
+                    )
                     await _timed(sink, "full", app, session.rerun(), pause)
                     await _timed(sink, "interaction", app, scenario.act(session, i), pause)
                 found["bytes_per_request"] = [
@@ -87,7 +98,8 @@ async def measure(
             rows[scenario.key] = {"title": scenario.title, **found}
     finally:
         await bare.close()
-    return {"bare": bare_samples, "pages": rows}
+        await floor.close()
+    return {"bare": bare_samples, "floor": floor_samples, "pages": rows}
 
 
 def _variant(nodelay: bool, options, revert: str = "", pause: float = PAUSE_S) -> str:
@@ -101,12 +113,13 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _row(title: str, found: dict, bare: dict) -> list:
+def _row(title: str, found: dict, bare: dict, floor: dict) -> list:
     full = report.summary(found.get("full", []))
     act = report.summary(found.get("interaction", []))
     cpu = _mean(found.get("interaction cpu", []))
     base = report.summary(bare.get("interaction", []))
     base_cpu = _mean(bare.get("interaction cpu", []))
+    least = report.summary(floor.get("interaction", []))
     return [
         title,
         report.ms(full["p50"]),
@@ -115,6 +128,7 @@ def _row(title: str, found: dict, bare: dict) -> list:
         report.ms(act["p95"]),
         report.times(report.ratio(act["p50"], base["p50"])),
         report.times(report.ratio(act["p95"], base["p95"])),
+        report.times(report.ratio(act["p95"], least["p95"])),
         report.ms(cpu),
         report.times(report.ratio(cpu, base_cpu)),
         act["n"],
@@ -130,13 +144,16 @@ def markdown(
     revert: str = "",
     pause: float = PAUSE_S,
 ) -> str:
-    bare = result["bare"]
-    rows = [_row("bare page · type and click", bare, bare)]
+    bare, floor = result["bare"], result["floor"]
+    rows = [
+        _row("bare page · type and click", bare, bare, floor),
+        _row("floor page · type, click and store in DuckDB", floor, bare, floor),
+    ]
     for row in result["pages"].values():
         if "unavailable" in row:
-            rows.append([row["title"], "not measured: " + row["unavailable"], *[""] * 9])
+            rows.append([row["title"], "not measured: " + row["unavailable"], *[""] * 10])
         else:
-            rows.append(_row(row["title"], row, bare))
+            rows.append(_row(row["title"], row, bare, floor))
     header = [
         "page · interaction",
         "full run p50 ms",
@@ -145,6 +162,7 @@ def markdown(
         "interaction p95 ms",
         "p50 vs bare",
         "p95 vs bare",
+        "p95 vs floor",
         "server CPU ms per interaction",
         "CPU vs bare",
         "n",
@@ -174,8 +192,9 @@ def run(
     with (
         common.app_server(source, out, "latency-app", nodelay, options, revert) as app,
         common.bare_server(out, "latency-bare", nodelay, options) as bare,
+        common.floor_server(out, "latency-floor", nodelay, options) as floor,
     ):
-        result = asyncio.run(measure(app, bare, manifest, chosen, samples, pause))
+        result = asyncio.run(measure(app, bare, floor, manifest, chosen, samples, pause))
     result["seconds"] = time.monotonic() - started
     result["machine"] = report.machine()
     result["variant"] = {

@@ -4,7 +4,8 @@ To measure a new page, add one Scenario to SCENARIOS: the role that logs in, the
 script name in views/, what the interaction is called and a small async function that
 performs it on a Session (find the widget by its label from content/, set its value or
 click it). The baseline row, BARE, is the bare page: type into its text input and
-click its button.
+click its button. FLOOR does the same on the floor page, whose click also stores the
+text in DuckDB (bench/floor_app.py).
 
 `load_weight` says how many of the load test's sessions do this row (relative weights;
 0: not in the load test). The mix is MUS season: mostly employees preparing, managers
@@ -162,6 +163,8 @@ async def bare_click(session: ws_client.Session, i: int) -> ws_client.Run:
 
 
 BARE = Scenario("bare", NOBODY, "", "type and click", bare_click, load_weight=1)
+# The floor (bench/floor_app.py) has the bare page's widgets; its click also writes DuckDB.
+FLOOR = Scenario("floor", NOBODY, "", "type, click and store in DuckDB", bare_click)
 
 SCENARIOS = (
     Scenario("prep_note", EMPLOYEE, "preparation", "save a note", save_note, load_weight=12),

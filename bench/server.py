@@ -20,6 +20,7 @@ from bench import launch
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
 BARE_APP = REPO / "bench" / "bare_app.py"
+FLOOR_APP = REPO / "bench" / "floor_app.py"  # the bare page whose click writes to DuckDB
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 15
 POLL_S = 0.05

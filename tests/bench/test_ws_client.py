@@ -5,11 +5,13 @@ one bare-page server for the whole module; both are stopped by their PID at the 
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench import login_storm, scenarios, ws_client
-from bench.server import BARE_APP, StreamlitServer
+from bench.server import BARE_APP, FLOOR_APP, StreamlitServer
 from core import content
 from tests.conftest import run_async
 
@@ -171,3 +173,26 @@ def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
     assert clicked.ok and rerun.ok
     assert "hello 7" in after_click
     assert "hello 7" not in after_rerun
+
+
+def test_the_floor_page_stores_what_was_typed_when_clicked(tmp_path: Path) -> None:
+    """The floor baseline really writes: a click that stored nothing would measure the
+    bare page twice (docs/performance.md, "The floor")."""
+
+    async def steps(session: ws_client.Session):
+        await session.open()
+        clicked = await scenarios.FLOOR.act(session, 3)
+        shown = session.texts()
+        rerun = await session.rerun()  # a rerun without a click stores nothing more
+        return clicked, shown, rerun
+
+    server = StreamlitServer(FLOOR_APP, data_dir=tmp_path, log_path=tmp_path / "log")
+    try:
+        clicked, shown, rerun = run(_session(server.start().url, steps))
+    finally:
+        server.stop()  # DuckDB gives its file to one process: read it once the server is gone
+    assert clicked.ok and rerun.ok
+    assert "hello 3" in shown
+    (database_file,) = tmp_path.glob("*.duckdb")
+    with duckdb.connect(str(database_file), read_only=True) as database:
+        assert database.execute("SELECT text FROM notes").fetchall() == [("hello 3",)]
