@@ -17,7 +17,7 @@ import pstats
 import statistics
 
 from bench import common, page_latency, report, scenarios, seed, ws_client
-from bench.server import APP, BARE_APP, StreamlitServer
+from bench.server import APP, BARE_APP, FLOOR_APP, StreamlitServer
 
 
 def _statements(server) -> dict[str, list]:
@@ -69,7 +69,7 @@ async def drive(server, scenario, manifest, requests: int) -> dict:
 
 def main() -> None:
     parser = common.options(__doc__.splitlines()[0])
-    parser.add_argument("scenario", help="a key of bench/scenarios.py, or 'bare'")
+    parser.add_argument("scenario", help="a key of bench/scenarios.py, 'bare' or 'floor'")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
@@ -84,7 +84,7 @@ def main() -> None:
     profile_path = "" if args.no_profile else str(args.out / f"profile-{scenario.key}.prof")
     if profile_path and os.path.exists(profile_path):
         os.remove(profile_path)
-    script = APP if scenario is not scenarios.BARE else BARE_APP
+    script = {scenarios.BARE: BARE_APP, scenarios.FLOOR: FLOOR_APP}.get(scenario, APP)
     server = StreamlitServer(
         script,
         data,

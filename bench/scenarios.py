@@ -76,7 +76,7 @@ class Scenario:
 
     @property
     def title(self) -> str:
-        return f"{self.role or 'bare'} · {self.page or 'bare page'} · {self.interaction}"
+        return f"{self.role or self.key} · {self.page or self.key + ' page'} · {self.interaction}"
 
 
 # --- interactions ----------------------------------------------------------------------
@@ -183,7 +183,7 @@ SCENARIOS = (
 
 
 def by_key(key: str) -> Scenario:
-    for scenario in (BARE, *SCENARIOS):
+    for scenario in (BARE, FLOOR, *SCENARIOS):
         if scenario.key == key:
             return scenario
     raise KeyError(key)
