@@ -79,19 +79,15 @@ def app_server(
     data = working_copy(source, out, name)
     if prepare is not None:
         prepare(data)
-    log = out / "logs" / f"{name}.log"
-    server = StreamlitServer(APP, data, log, options=tuple(options), nodelay=nodelay, revert=revert)
-    with _served(server) as started:
-        yield started
+    settings = {"options": tuple(options), "nodelay": nodelay, "revert": revert}
+    with _served(APP, data, out, name, **settings) as server:
+        yield server
 
 
 @contextmanager
 def bare_server(out: Path, name: str, nodelay: bool = False, options=(), revert: str = ""):
     del revert  # the bare page has none of the app's code to revert
-    log = out / "logs" / f"{name}.log"
-    with _served(
-        StreamlitServer(BARE_APP, None, log, options=tuple(options), nodelay=nodelay)
-    ) as server:
+    with _served(BARE_APP, None, out, name, options=tuple(options), nodelay=nodelay) as server:
         yield server
 
 
@@ -101,16 +97,15 @@ def floor_server(out: Path, name: str, nodelay: bool = False, options=()):
     data = out / "work" / name
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
-    log = out / "logs" / f"{name}.log"
-    with _served(
-        StreamlitServer(FLOOR_APP, data, log, options=tuple(options), nodelay=nodelay)
-    ) as server:
+    with _served(FLOOR_APP, data, out, name, options=tuple(options), nodelay=nodelay) as server:
         yield server
 
 
 @contextmanager
-def _served(server: StreamlitServer):
-    """The server started, and stopped (by PID) however the block ends."""
+def _served(script: Path, data: Path | None, out: Path, name: str, **settings):
+    """A server of `script` with its log in out/logs, stopped (by PID) however the block
+    ends."""
+    server = StreamlitServer(script, data, out / "logs" / f"{name}.log", **settings)
     server.log_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield server.start()
