@@ -4,8 +4,9 @@ The least a click that saves anything costs on this stack: one committed INSERT 
 cursor of one process-wide connection, as the app opens its database (DESIGN.md). DuckDB
 lets go of the GIL while it works, so Streamlit's event loop can send the run's first
 message before the script is done and then sleeps 5 ms before its next round of sending
-(docs/performance.md, "The floor"). The bare page never lets go of the GIL and answers in
-one round. Same title and labels as the bare page, so the same client clicks both.
+(docs/performance.md, "A floor beside the bare page"). The bare page never lets go of the
+GIL and answers in one round. Same title and labels as the bare page, so the same client
+clicks both.
 """
 
 import os

@@ -177,7 +177,7 @@ def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
 
 def test_the_floor_page_stores_what_was_typed_when_clicked(tmp_path: Path) -> None:
     """The floor baseline really writes: a click that stored nothing would measure the
-    bare page twice (docs/performance.md, "The floor")."""
+    bare page twice (docs/performance.md, "A floor beside the bare page")."""
 
     async def steps(session: ws_client.Session):
         await session.open()
