@@ -11,6 +11,12 @@ TRIVSEL_BENCH_NODELAY=1     set TCP_NODELAY on the server's listening socket, so
                             lacks (docs/performance.md, "40 ms"). The app sets it itself
                             at its first script run (ui/sockets.py); the bare page does
                             not, so this measures both servers' own time.
+TRIVSEL_BENCH_FLUSH=SECONDS Streamlit's pause after each round of sending a session's
+                            messages (MESSAGE_FLUSH_INTERVAL_SECS, 0.005 in 1.67), for
+                            every server the benchmark starts: set in the benchmark's own
+                            environment, it reaches the app, the bare page and the floor
+                            alike, to see how much of a click's time the rounds are
+                            (docs/performance.md, "A floor beside the bare page").
 TRIVSEL_BENCH_REVERT=a,b    undo the performance fixes named (i18n, freeze, yaml,
                             nodelay; "all")
                             in the server process, to measure before and after in one
@@ -26,6 +32,7 @@ PROFILE_ENV = "TRIVSEL_BENCH_PROFILE"
 QUERIES_ENV = "TRIVSEL_BENCH_QUERIES"
 NODELAY_ENV = "TRIVSEL_BENCH_NODELAY"
 REVERT_ENV = "TRIVSEL_BENCH_REVERT"
+FLUSH_ENV = "TRIVSEL_BENCH_FLUSH"
 FIXES = ("i18n", "freeze", "yaml", "nodelay")
 
 
@@ -110,6 +117,13 @@ def install_nodelay() -> None:
     starlette_server._bind_socket = bind_with_nodelay
 
 
+def install_flush(seconds: float) -> None:
+    from streamlit.runtime import runtime
+
+    # Runtime._loop_coroutine reads this module global each time it sleeps.
+    runtime.MESSAGE_FLUSH_INTERVAL_SECS = seconds
+
+
 def revert(fixes: set[str]) -> None:
     """Put back the code of before each named fix (the app's modules re-read these
     module attributes on every script run, so replacing them here is enough)."""
@@ -151,6 +165,8 @@ def main() -> None:
         install_query_log(os.environ[QUERIES_ENV])
     if os.environ.get(NODELAY_ENV):
         install_nodelay()
+    if os.environ.get(FLUSH_ENV):
+        install_flush(float(os.environ[FLUSH_ENV]))
     if os.environ.get(REVERT_ENV):
         wanted = set(os.environ[REVERT_ENV].split(","))
         revert(set(FIXES) if "all" in wanted else wanted)

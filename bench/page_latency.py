@@ -14,9 +14,10 @@ whose click also stores the text in DuckDB, the least a click that saves can cos
 """
 
 import asyncio
+import os
 import time
 
-from bench import common, report, scenarios, seed, ws_client
+from bench import common, launch, report, scenarios, seed, ws_client
 from bench.scenarios import BARE, FLOOR, Scenario
 
 # A p95 of 20 samples is their second largest: one stray run (a DuckDB checkpoint, the
@@ -104,6 +105,9 @@ async def measure(
 
 def _variant(nodelay: bool, options, revert: str = "", pause: float = PAUSE_S) -> str:
     parts = (["TCP_NODELAY on the server socket"] if nodelay else []) + list(options)
+    if os.environ.get(launch.FLUSH_ENV):
+        seconds = float(os.environ[launch.FLUSH_ENV])
+        parts.append(f"Streamlit's rounds of sending {1000 * seconds:g} ms apart (5 as shipped)")
     parts += [f"requests {1000 * pause:g} ms apart"] if pause != PAUSE_S else []
     parts += [f"the app's fixes undone: {revert}"] if revert else []
     return f"; servers with {', '.join(parts)}" if parts else ""
