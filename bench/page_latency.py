@@ -206,6 +206,7 @@ def run(
         "options": list(options),
         "revert": revert,
         "pause_s": pause,
+        "flush_s": os.environ.get(launch.FLUSH_ENV),  # Streamlit's own pause if None
     }
     report.save(out, name, result, markdown(result, employees, nodelay, options, revert, pause))
     return result
