@@ -117,6 +117,12 @@ def install_nodelay() -> None:
     starlette_server._bind_socket = bind_with_nodelay
 
 
+def flush_seconds() -> float | None:
+    """The pause TRIVSEL_BENCH_FLUSH asks for, None for Streamlit's own."""
+    value = os.environ.get(FLUSH_ENV)
+    return float(value) if value else None
+
+
 def install_flush(seconds: float) -> None:
     from streamlit.runtime import runtime
 
@@ -165,8 +171,8 @@ def main() -> None:
         install_query_log(os.environ[QUERIES_ENV])
     if os.environ.get(NODELAY_ENV):
         install_nodelay()
-    if os.environ.get(FLUSH_ENV):
-        install_flush(float(os.environ[FLUSH_ENV]))
+    if (seconds := flush_seconds()) is not None:
+        install_flush(seconds)
     if os.environ.get(REVERT_ENV):
         wanted = set(os.environ[REVERT_ENV].split(","))
         revert(set(FIXES) if "all" in wanted else wanted)

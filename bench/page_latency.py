@@ -14,7 +14,6 @@ whose click also stores the text in DuckDB, the least a click that saves can cos
 """
 
 import asyncio
-import os
 import time
 
 from bench import common, launch, report, scenarios, seed, ws_client
@@ -105,8 +104,7 @@ async def measure(
 
 def _variant(nodelay: bool, options, revert: str = "", pause: float = PAUSE_S) -> str:
     parts = (["TCP_NODELAY on the server socket"] if nodelay else []) + list(options)
-    if os.environ.get(launch.FLUSH_ENV):
-        seconds = float(os.environ[launch.FLUSH_ENV])
+    if (seconds := launch.flush_seconds()) is not None:
         parts.append(f"Streamlit's rounds of sending {1000 * seconds:g} ms apart (5 as shipped)")
     parts += [f"requests {1000 * pause:g} ms apart"] if pause != PAUSE_S else []
     parts += [f"the app's fixes undone: {revert}"] if revert else []
@@ -206,7 +204,7 @@ def run(
         "options": list(options),
         "revert": revert,
         "pause_s": pause,
-        "flush_s": os.environ.get(launch.FLUSH_ENV),  # Streamlit's own pause if None
+        "flush_s": launch.flush_seconds(),  # None: Streamlit's own pause
     }
     report.save(out, name, result, markdown(result, employees, nodelay, options, revert, pause))
     return result

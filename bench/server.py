@@ -109,7 +109,7 @@ class StreamlitServer:
         self.started_at = time.perf_counter()
         # Plain `streamlit run` unless a hook is wanted: then the same through bench.launch.
         hooked = self.profile_path or self.query_log or self.nodelay or self.revert
-        hooked = hooked or os.environ.get(launch.FLUSH_ENV)  # inherited: see bench/launch.py
+        hooked = hooked or launch.flush_seconds() is not None  # inherited: bench/launch.py
         command = "bench.launch" if hooked else "streamlit"
         self.process = subprocess.Popen(
             [
