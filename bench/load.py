@@ -34,6 +34,7 @@ SLOW_THINK_S = 30.0  # MUS pace: a note is written for a while before it is save
 MAX_THINK_S = 60.0  # the exponential's long tail, cut
 RAMP_PER_SESSION_S = 0.1  # sessions arrive over N × this (capped), as people do
 MAX_RAMP_S = 30.0
+MIN_CLICKS = 60  # per level: the p95 of fewer is one of its last few clicks, of 4 its maximum
 SETUP_TIMEOUT_S = 600.0  # every session must be on its page by then
 REQUEST_TIMEOUT_S = 120.0
 SEED = 20_260_101
@@ -81,7 +82,8 @@ async def _session(
     end = phase["end"]
     await asyncio.sleep(rng.uniform(0, think))  # not everybody clicks at the same second
     i = 0
-    while time.monotonic() < end:
+    while time.monotonic() < end or phase["clicks"] < phase["min_clicks"]:
+        phase["clicks"] += 1
         try:
             run = await scenario.act(session, i)
         except (ws_client.ProtocolError, OSError) as exc:
@@ -93,7 +95,9 @@ async def _session(
             outcome.errors.append(f"interaction: {run.status} {run.exceptions}")
         i += 1
         pause = min(rng.expovariate(1 / think), MAX_THINK_S)
-        await asyncio.sleep(max(0.0, min(pause, end - time.monotonic())))
+        if time.monotonic() < end:  # after it, only while the level needs clicks
+            pause = min(pause, end - time.monotonic())
+        await asyncio.sleep(pause)
 
 
 async def _warm_up(url: str, chosen: list[Scenario], logins, password: str) -> None:
@@ -155,8 +159,9 @@ class Crowd:
             await asyncio.sleep(0.2)
         return crowd
 
-    def start(self, seconds: float) -> None:
-        self.phase["end"] = time.monotonic() + seconds
+    def start(self, seconds: float, min_clicks: int = 0) -> None:
+        """Click until `seconds` have passed and, together, at least `min_clicks` times."""
+        self.phase.update(end=time.monotonic() + seconds, clicks=0, min_clicks=min_clicks)
         self.ready.set()
 
     async def wait(self, timeout: float) -> set[asyncio.Task]:
@@ -181,9 +186,19 @@ class Crowd:
         return [e for o in self.outcomes for e in o.errors]
 
 
+def pace(n: int, phase_s: float, think: float) -> float:
+    """The mean think time of a level of n sessions: `think`, or less where n sessions at
+    that pace would not click MIN_CLICKS times in the phase (one session at 10 s: 3).
+    A few sessions clicking faster still leave the server idle between clicks."""
+    return min(think, n * phase_s / MIN_CLICKS)
+
+
 async def level(
     server, n: int, chosen: list[Scenario], manifest, phase_s: float, think: float
 ) -> dict:
+    """n sessions of `chosen` on their pages, clicking for phase_s at a mean think time
+    of pace(n, phase_s, think), and at least MIN_CLICKS times together."""
+    think = pace(n, phase_s, think)
     logins = scenarios.Logins(manifest) if manifest else None
     password = manifest.password if manifest else ""
     await _warm_up(server.url, chosen, logins, password)
@@ -194,7 +209,7 @@ async def level(
     rss_open = server.rss_bytes()
     cpu_before, client_before = server.cpu_seconds(), time.process_time()
     phase_started = time.monotonic()
-    crowd.start(phase_s)
+    crowd.start(phase_s, MIN_CLICKS)
     pending = await crowd.wait(phase_s + REQUEST_TIMEOUT_S + 30)
     elapsed = time.monotonic() - phase_started
     cpu = server.cpu_seconds() - cpu_before
@@ -217,6 +232,7 @@ async def level(
         setup_steps[step] = report.summary([o.setup[step] for o in outcomes if step in o.setup])
     return {
         "sessions": n,
+        "think_s": think,
         "ready": sum(o.ready for o in outcomes),
         "setup_s": setup_s,
         "phase_s": elapsed,
@@ -287,6 +303,7 @@ def markdown(results: dict, employees: int) -> str:
                 [
                     entry["n"],
                     what,
+                    f"{r['think_s']:g}",
                     f"{r['ready']}/{entry['n']}",
                     report.ms(i["p50"]),
                     report.ms(i["p95"]),
@@ -304,10 +321,11 @@ def markdown(results: dict, employees: int) -> str:
         app_p95 = entry["app"]["interactions"]["p95"]
         bare_p95 = entry["bare"]["interactions"]["p95"]
         ratio = report.times(report.ratio(app_p95, bare_p95))
-        rows.append(["", "app / bare", "", "", ratio, *[""] * 9])
+        rows.append(["", "app / bare", "", "", "", ratio, *[""] * 9])
     header = [
         "sessions",
         "server",
+        "mean think s",
         "on page",
         "p50 ms",
         "p95 ms",
@@ -328,8 +346,10 @@ def markdown(results: dict, employees: int) -> str:
         parts.append(f"the app's fixes undone: {variant['revert']}")
     servers = f"; servers with {', '.join(parts)}" if parts else ""
     return (
-        f"### Load test ({employees:,} employees; think time exp(mean {results['think_s']:g} s);"
-        f" measured phase {results['phase_s']:g} s per level{servers})\n\n"
+        f"### Load test ({employees:,} employees; think time exp(mean {results['think_s']:g} s),"
+        f" shorter where a level would click fewer than {MIN_CLICKS} times;"
+        f" measured phase {results['phase_s']:g} s per level, longer until {MIN_CLICKS}"
+        f" clicks{servers})\n\n"
         f"Mix per cycle of the app's sessions: {mix}.\n\n" + report.table(header, rows)
     )
 

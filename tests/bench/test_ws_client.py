@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench import login_storm, scenarios, ws_client
+from bench import load, login_storm, scenarios, ws_client
 from bench.server import BARE_APP, FLOOR_APP, StreamlitServer
 from core import content
 from tests.conftest import run_async
@@ -159,6 +159,15 @@ def test_the_login_storm_times_the_clicks_of_the_people_already_in(protocol_app)
     crowd = result["crowd"]
     assert (crowd["on_page"], crowd["errors"]) == (4, 0)
     assert crowd["clicks"]["n"] >= 4  # each clicked at least once while the storm ran
+
+
+def test_one_session_of_the_load_test_clicks_often_enough_for_a_p95(bare: StreamlitServer) -> None:
+    """One session at the load test's think time of 10 s would click 3 times in a phase:
+    its p95 would be its slowest click. Every level gives at least MIN_CLICKS."""
+    result = run(load.level(bare, 1, [scenarios.BARE], None, 1.0, load.DEFAULT_THINK_S))
+    assert (result["ready"], result["errors"]) == (1, 0)
+    assert result["interactions"]["n"] >= load.MIN_CLICKS
+    assert result["think_s"] < load.DEFAULT_THINK_S  # and says it clicked faster
 
 
 def test_typed_text_and_a_click_reach_the_script(bare: StreamlitServer) -> None:
