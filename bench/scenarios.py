@@ -156,6 +156,17 @@ async def change_password_form(session: ws_client.Session, i: int) -> ws_client.
     )
 
 
+def download(key: str) -> Interaction:
+    """Click the download button labelled `key` and fetch its file: the server makes the
+    file at the click (ui.render.download), so this times making it, not a script run."""
+
+    async def click(session: ws_client.Session, i: int) -> ws_client.Run:
+        return await session.download(session.widget("download_button", label(key)))
+
+    click.__doc__ = f"Download the file of the {key!r} button."
+    return click
+
+
 async def bare_click(session: ws_client.Session, i: int) -> ws_client.Run:
     box = session.widget("text_input", "Text")
     button = session.widget("button", "Send")
@@ -179,6 +190,28 @@ SCENARIOS = (
     Scenario("admin_search", ADMIN, "admin", "search people", search_people),
     Scenario("admin_audit", ADMIN, "admin", "page through the audit log", page_audit_log),
     Scenario("admin_teams", ADMIN, "admin", "choose a team to edit", choose_team),
+    # Files made at the click, in a server thread beside everybody's script runs.
+    Scenario(
+        "prep_pdf",
+        EMPLOYEE,
+        "preparation",
+        "download the preparation as PDF",
+        download("preparation.download_pdf"),
+    ),
+    Scenario(
+        "mydata_pdf",
+        EMPLOYEE,
+        "account",
+        "download all my data as PDF",
+        download("mydata.download_pdf"),
+    ),
+    Scenario(
+        "handout_pdf",
+        MANAGER,
+        "themes",
+        "download the meeting's handout as PDF",
+        download("themes.handout_pdf"),
+    ),
 )
 
 

@@ -10,6 +10,11 @@ any other way. Widget ids come from the elements' protos (text_input.id, button.
 a form's values travel with its submit button's trigger, exactly as the browser sends
 them; a widget whose value the script set (set_value) takes the server's value.
 
+A download button whose file is made on the click (`data=` a function) carries only a
+deferred_file_id: the click sends a backend_operation_request with it, the server makes
+the file in a thread and answers with a backend_operation_response holding its URL, and
+the browser fetches that URL over HTTP (`Session.download`).
+
 A widget inside a fragment (st.fragment: its deltas carry the fragment's id) reruns only
 that fragment, as in the browser: the request names the fragment, the run's new_session
 lists the fragments it reruns (metadata.run.fragment_ids), and only their elements are
@@ -22,9 +27,11 @@ cookie, which this app does not use. Every wait is bounded by `timeout`.
 import asyncio
 import contextlib
 import time
+import urllib.request
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -68,6 +75,7 @@ class Run:
     exceptions: list[str]
     page_not_found: bool = False
     drawn: int = 0  # elements sent in it (a fragment's rerun sends only the fragment's)
+    file: bytes = b""  # what a download gave (Session.download)
 
     @property
     def ok(self) -> bool:
@@ -113,10 +121,12 @@ class Session:
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
     bytes_received: int = 0
     fragment_of: dict[tuple[int, ...], str] = field(default_factory=dict)  # path -> fragment
+    session_id: str = ""  # the server's id of this tab, which a download must name
     _values: dict[str, WidgetState] = field(default_factory=dict)
     _socket: object = None
     _reader: asyncio.Task | None = None
     _pending: _Pending | None = None
+    _operations: dict[str, asyncio.Future] = field(default_factory=dict)  # request id ->
     _exceptions: list[str] = field(default_factory=list)
     _page_not_found: bool = False
     _closed_reason: str = ""
@@ -194,6 +204,44 @@ class Session:
         fragment = fragments.pop() if len(fragments) == 1 else ""
         return await self._rerun(
             page_hash=self.page_hash, page_name="", once=once, fragment=fragment
+        )
+
+    async def download(self, button) -> Run:
+        """Click a download button whose file is made on the click, as the browser does:
+        ask the server for the file, then fetch it. Timed from the click to its last
+        byte; no script runs. A file the server could not make is the Run's exception."""
+        if self._socket is None:
+            raise ProtocolError("not connected")
+        if not button.HasField("deferred_file_id"):
+            raise ProtocolError(f"{button.label!r} holds its file already: nothing to make")
+        message = BackMsg()
+        request = message.backend_operation_request
+        request.request_id = uuid.uuid4().hex
+        request.session_id = self.session_id
+        request.deferred_file.file_id = button.deferred_file_id
+        answer = asyncio.get_running_loop().create_future()
+        self._operations[request.request_id] = answer
+        started, body = time.perf_counter(), b""
+        try:
+            await self._socket.send(message.SerializeToString())
+            response = await asyncio.wait_for(answer, self.timeout)
+            if not response.error_msg:
+                url = urljoin(self.base_url + "/", response.deferred_file.url.lstrip("/"))
+                body = await asyncio.to_thread(_fetch, url, self.timeout)
+        except TimeoutError:
+            raise ProtocolError(f"no answer within {self.timeout:.0f} s") from None
+        except websockets.ConnectionClosed as exc:
+            raise ProtocolError(f"connection closed: {exc}") from None
+        finally:
+            self._operations.pop(request.request_id, None)
+        failed = [response.error_msg] if response.error_msg else []
+        return Run(
+            seconds=time.perf_counter() - started,
+            status="ok",
+            runs=0,
+            elements=sorted(self.elements.items()),
+            exceptions=failed,
+            file=body,
         )
 
     # --- reading the page ------------------------------------------------------------------
@@ -298,10 +346,12 @@ class Session:
         except websockets.ConnectionClosed as exc:
             self._closed_reason = str(exc)
         finally:
-            pending = self._pending
-            if pending is not None and not pending.future.done():
-                reason = self._closed_reason or "reader stopped"
-                pending.future.set_exception(ProtocolError(f"connection closed: {reason}"))
+            reason = self._closed_reason or "reader stopped"
+            waiting = [op for op in self._operations.values() if not op.done()]
+            if self._pending is not None and not self._pending.future.done():
+                waiting.append(self._pending.future)
+            for future in waiting:
+                future.set_exception(ProtocolError(f"connection closed: {reason}"))
 
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
@@ -315,6 +365,8 @@ class Session:
                 self.elements.clear()
                 self.fragment_of.clear()
             self.page_hash = message.new_session.page_script_hash
+            if message.new_session.HasField("initialize"):
+                self.session_id = message.new_session.initialize.session_id
             if self._pending is not None:
                 self._pending.runs += 1
         elif kind == "delta":
@@ -336,6 +388,11 @@ class Session:
                 self._exceptions.append(event.script_compilation_exception.message)
         elif kind == "script_finished":
             self._finished(message.script_finished)
+        elif kind == "backend_operation_response":
+            response = message.backend_operation_response
+            answer = self._operations.get(response.request_id)
+            if answer is not None and not answer.done():
+                answer.set_result(response)
 
     def _delta(self, message: ForwardMsg) -> None:
         delta = message.delta
@@ -373,6 +430,15 @@ class Session:
             page_not_found=self._page_not_found,
         )
         pending.future.set_result(run)
+
+
+def _fetch(url: str, timeout: float) -> bytes:
+    """GET a file the server made (127.0.0.1 only: the benchmark's own servers)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310
+            return answer.read()
+    except OSError as exc:  # HTTPError and URLError are OSErrors
+        raise ProtocolError(f"GET {url}: {exc}") from None
 
 
 # --- values, as the browser encodes them ------------------------------------------------

@@ -132,6 +132,55 @@ def test_a_note_saved_in_a_part_of_the_page_reruns_only_that_part(protocol_app) 
     assert note == "Bench note number 41."
 
 
+def test_a_download_gives_the_file_made_at_the_click(protocol_app) -> None:
+    """The preparation's files are made when their button is clicked: the Markdown holds
+    the note a part of the page saved after the button was drawn."""
+    server, manifest = protocol_app
+    note_scenario = scenarios.by_key("prep_note")
+
+    async def steps(session: ws_client.Session):
+        await _onto_page(session, note_scenario, manifest)
+        await note_scenario.act(session, 52)
+        markdown = session.widget("download_button", DA.t("preparation.download_markdown"))
+        return await session.download(markdown), await scenarios.by_key("prep_pdf").act(session, 0)
+
+    markdown, pdf = run(_session(server.url, steps))
+    assert markdown.ok and pdf.ok
+    assert "Bench note number 52." in markdown.file.decode()
+    assert pdf.file.startswith(b"%PDF-")
+    assert (markdown.runs, pdf.runs) == (0, 0)  # made beside the page, not by a rerun
+
+
+@pytest.mark.parametrize("key", ["mydata_pdf", "handout_pdf"])
+def test_every_download_scenario_reaches_its_button_and_gets_a_pdf(protocol_app, key) -> None:
+    server, manifest = protocol_app
+    scenario = scenarios.by_key(key)
+
+    async def steps(session: ws_client.Session):
+        await _onto_page(session, scenario, manifest)
+        return await scenario.act(session, 0)
+
+    downloaded = run(_session(server.url, steps))
+    assert downloaded.ok
+    assert downloaded.file.startswith(b"%PDF-")
+
+
+def test_a_file_the_server_cannot_make_is_an_error_not_a_time(protocol_app) -> None:
+    server, manifest = protocol_app
+
+    async def steps(session: ws_client.Session):
+        await _onto_page(session, scenarios.by_key("prep_pdf"), manifest)
+        button = session.widget("download_button", DA.t("preparation.download_pdf"))
+        unknown = type(button)()
+        unknown.CopyFrom(button)
+        unknown.deferred_file_id = "no-such-file"
+        return await session.download(unknown)
+
+    failed = run(_session(server.url, steps))
+    assert not failed.ok
+    assert failed.exceptions and failed.file == b""
+
+
 def test_a_section_choice_reaches_the_script(protocol_app) -> None:
     """The audit log scenario picks the admin page's section, then pages through it (the
     tiny organisation's log has one page, so the page number stays at 1)."""
