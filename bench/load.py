@@ -94,10 +94,20 @@ async def _session(
         else:
             outcome.errors.append(f"interaction: {run.status} {run.exceptions}")
         i += 1
-        pause = min(rng.expovariate(1 / think), MAX_THINK_S)
-        if time.monotonic() < end:  # after it, only while the level needs clicks
-            pause = min(pause, end - time.monotonic())
+        drawn = min(rng.expovariate(1 / think), MAX_THINK_S)
+        pause = think_time(drawn, time.monotonic(), end, phase["clicks"] >= phase["min_clicks"])
+        if pause is None:
+            break
         await asyncio.sleep(pause)
+
+
+def think_time(drawn: float, now: float, end: float, enough: bool) -> float | None:
+    """How long a session waits before its next click (None: it is done). A pause ends
+    with the phase; past the end a session clicks on only while its level has fewer than
+    MIN_CLICKS clicks (`enough` is False), and waits out no pause once it has."""
+    if now < end:
+        return min(drawn, end - now)
+    return None if enough else drawn
 
 
 async def _warm_up(url: str, chosen: list[Scenario], logins, password: str) -> None:
