@@ -163,7 +163,6 @@ def download(key: str) -> Interaction:
     async def click(session: ws_client.Session, i: int) -> ws_client.Run:
         return await session.download(session.widget("download_button", label(key)))
 
-    click.__doc__ = f"Download the file of the {key!r} button."
     return click
 
 

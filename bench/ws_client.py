@@ -126,7 +126,7 @@ class Session:
     _socket: object = None
     _reader: asyncio.Task | None = None
     _pending: _Pending | None = None
-    _operations: dict[str, asyncio.Future] = field(default_factory=dict)  # request id ->
+    _operations: dict[str, asyncio.Future] = field(default_factory=dict)  # by request id
     _exceptions: list[str] = field(default_factory=list)
     _page_not_found: bool = False
     _closed_reason: str = ""
